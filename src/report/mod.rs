@@ -1,0 +1,1 @@
+//! Tables, CSV, JSON, charts and the run folder.

@@ -1,0 +1,383 @@
+//! Scenario files: YAML text → raw scenario → `extends` resolved →
+//! checked [`Scenario`].
+//!
+//! A file may name a parent with `extends: other.yaml` (relative to its own
+//! folder). The parent is loaded first and the child overrides it: maps
+//! merge key by key, any other value (numbers, text, lists such as
+//! `interventions`) is replaced whole. `name`, `description`, `baseline`
+//! and `extends` are never inherited.
+
+pub mod locate;
+mod problem;
+pub mod raw;
+pub mod validate;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+pub use locate::{Locations, Position};
+pub use problem::{Problem, Problems};
+use raw::RawScenario;
+use validate::Sources;
+
+use crate::model::Scenario;
+
+/// Keys that belong to one file and are not passed on to children.
+const NOT_INHERITED: [&str; 4] = ["name", "description", "baseline", "extends"];
+
+/// Deepest `extends` chain accepted.
+const MAX_CHAIN: usize = 32;
+
+/// Largest scenario file read, in bytes.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Scenario files named by `paths`: files as given, folders expanded to
+/// their `.yaml` and `.yml` files in name order.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| {
+                            p.is_file()
+                                && matches!(
+                                    p.extension().and_then(|e| e.to_str()),
+                                    Some("yaml" | "yml")
+                                )
+                        })
+                        .collect();
+                    found.sort();
+                    if found.is_empty() {
+                        problems.push(file_problem(
+                            path,
+                            "folder holds no .yaml or .yml files".into(),
+                            Some("name scenario files or a folder that holds them".into()),
+                        ));
+                    }
+                    files.extend(found);
+                }
+                Err(e) => {
+                    problems.push(file_problem(path, format!("cannot read folder: {e}"), None))
+                }
+            }
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            problems.push(file_problem(
+                path,
+                "no such file or folder".into(),
+                Some("check the path; folders are read for .yaml and .yml files".into()),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Problems(problems))
+    }
+}
+
+/// Loads and checks every scenario in `paths`, then the run as a whole:
+/// unique names and one baseline.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, Problems> {
+    let files = expand_paths(paths)?;
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        match load(file) {
+            Ok(s) => scenarios.push(s),
+            Err(p) => problems.extend(p.0),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    check_run(&mut scenarios)?;
+    Ok(scenarios)
+}
+
+/// Checks what only makes sense for the scenarios of one run together, and
+/// puts the baseline first.
+fn check_run(scenarios: &mut Vec<Scenario>) -> Result<(), Problems> {
+    let mut problems = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        if let Some(other) = scenarios[..i].iter().find(|o| o.name == s.name) {
+            problems.push(file_problem(
+                &s.source,
+                format!(
+                    "scenario name \"{}\" is also used by {}",
+                    s.name,
+                    other.source.display()
+                ),
+                Some("give each scenario its own `name`".into()),
+            ));
+        }
+    }
+    if scenarios.len() == 1 {
+        scenarios[0].is_baseline = true;
+    }
+    let baselines: Vec<&Scenario> = scenarios.iter().filter(|s| s.is_baseline).collect();
+    match baselines.len() {
+        1 => {}
+        0 => problems.push(file_problem(
+            &scenarios[0].source,
+            format!(
+                "none of the {} scenarios is marked as the baseline",
+                scenarios.len()
+            ),
+            Some("add `baseline: true` to the scenario the others are compared against".into()),
+        )),
+        _ => {
+            let names: Vec<String> = baselines
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.source.display()))
+                .collect();
+            problems.push(file_problem(
+                &baselines[1].source,
+                format!("more than one baseline in one run: {}", names.join(", ")),
+                Some(
+                    "run each group of scenarios on its own, or keep `baseline: true` in one file"
+                        .into(),
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let baseline = scenarios.iter().position(|s| s.is_baseline).unwrap_or(0);
+    let first = scenarios.remove(baseline);
+    scenarios.insert(0, first);
+    Ok(())
+}
+
+/// One file of an `extends` chain, read and parsed.
+struct Layer {
+    path: PathBuf,
+    value: Value,
+    locations: Locations,
+}
+
+/// Loads one scenario file with its `extends` chain and checks it.
+pub fn load(path: &Path) -> Result<Scenario, Problems> {
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    while let Some(file) = next.take() {
+        let canonical = fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        if layers
+            .iter()
+            .any(|l| fs::canonicalize(&l.path).unwrap_or_else(|_| l.path.clone()) == canonical)
+        {
+            let chain: Vec<String> = layers
+                .iter()
+                .map(|l| l.path.display().to_string())
+                .chain([file.display().to_string()])
+                .collect();
+            return Err(Problems(vec![file_problem(
+                &layers[0].path,
+                format!("`extends` goes round in a cycle: {}", chain.join(" → ")),
+                Some("make one file in the chain stop extending the others".into()),
+            )]));
+        }
+        if layers.len() >= MAX_CHAIN {
+            return Err(Problems(vec![file_problem(
+                path,
+                format!("`extends` chain is longer than {MAX_CHAIN} files"),
+                None,
+            )]));
+        }
+        let layer = read_layer(&file)?;
+        if let Some(parent) = layer.value.get("extends") {
+            let Some(parent) = parent.as_str() else {
+                return Err(Problems(vec![Problem {
+                    file: file.clone(),
+                    position: layer.locations.get("extends"),
+                    field: "extends".into(),
+                    message: "expected the path of a scenario file".into(),
+                    hint: Some("write `extends: baseline.yaml`".into()),
+                }]));
+            };
+            let parent_path = file.parent().unwrap_or(Path::new(".")).join(parent);
+            if !parent_path.is_file() {
+                return Err(Problems(vec![Problem {
+                    file: file.clone(),
+                    position: layer.locations.get("extends"),
+                    field: "extends".into(),
+                    message: format!("parent file {} does not exist", parent_path.display()),
+                    hint: Some("the path is relative to the folder of this file".into()),
+                }]));
+            }
+            next = Some(parent_path);
+        }
+        layers.push(layer);
+    }
+
+    // Root first, each child overriding what it sets.
+    let mut merged = Value::Mapping(Default::default());
+    for (i, layer) in layers.iter().enumerate().rev() {
+        let mut value = layer.value.clone();
+        if i > 0
+            && let Value::Mapping(map) = &mut value
+        {
+            for key in NOT_INHERITED {
+                map.remove(key);
+            }
+        }
+        merge(&mut merged, value);
+    }
+    let raw: RawScenario = serde_yaml::from_value(merged).map_err(|e| {
+        Problems(vec![file_problem(
+            path,
+            format!("merged scenario is invalid: {e}"),
+            None,
+        )])
+    })?;
+    let sources = Sources {
+        files: layers.into_iter().map(|l| (l.path, l.locations)).collect(),
+    };
+    validate::validate(&raw, &sources).map_err(Problems)
+}
+
+/// Reads one file: UTF-8 text, parsed into the raw schema (for type errors
+/// with positions) and into a YAML value (for merging).
+fn read_layer(path: &Path) -> Result<Layer, Problems> {
+    let fail =
+        |message: String, hint: Option<String>| Problems(vec![file_problem(path, message, hint)]);
+    let size = fs::metadata(path)
+        .map_err(|e| fail(format!("cannot read file: {e}"), None))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(fail(
+            format!("file is {size} bytes; scenario files are at most {MAX_FILE_BYTES}"),
+            None,
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| fail(format!("cannot read file: {e}"), None))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(
+            format!(
+                "file is not UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            Some("save the file as UTF-8".into()),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(fail(
+            "file is empty".into(),
+            Some("a scenario needs at least start_date, demand, team, work and economics".into()),
+        ));
+    }
+    if let Err(e) = serde_yaml::from_str::<RawScenario>(&text) {
+        return Err(Problems(vec![serde_problem(path, &e)]));
+    }
+    let value: Value =
+        serde_yaml::from_str(&text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
+    if !value.is_mapping() {
+        return Err(fail(
+            "expected a mapping of scenario fields at the top of the file".into(),
+            Some("start the file with `name: ...` and `start_date: ...`".into()),
+        ));
+    }
+    Ok(Layer {
+        path: path.to_path_buf(),
+        value,
+        locations: Locations::index(&text),
+    })
+}
+
+/// Child overrides parent: maps merge key by key, other values replace.
+fn merge(parent: &mut Value, child: Value) {
+    match (parent, child) {
+        (Value::Mapping(p), Value::Mapping(c)) => {
+            for (key, value) in c {
+                match p.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        p.insert(key, value);
+                    }
+                }
+            }
+        }
+        (slot, child) => *slot = child,
+    }
+}
+
+fn file_problem(path: &Path, message: String, hint: Option<String>) -> Problem {
+    Problem {
+        file: path.to_path_buf(),
+        position: None,
+        field: String::new(),
+        message,
+        hint,
+    }
+}
+
+/// A serde_yaml error as a located problem, with the nearest valid key
+/// suggested for an unknown one.
+fn serde_problem(path: &Path, error: &serde_yaml::Error) -> Problem {
+    let position = error.location().map(|l| Position {
+        line: l.line(),
+        column: l.column(),
+    });
+    let mut message = error.to_string();
+    if let Some(cut) = message.rfind(" at line ") {
+        message.truncate(cut);
+    }
+    // serde_yaml puts the field path first: "team.absence: invalid type ...".
+    let mut field = String::new();
+    if let Some((head, rest)) = message.split_once(": ")
+        && !head.contains(' ')
+        && head != "unknown field"
+    {
+        field = head.to_string();
+        message = rest.to_string();
+    }
+    let hint = suggest_key(&message).or_else(|| type_hint(&message));
+    Problem {
+        file: path.to_path_buf(),
+        position,
+        field,
+        message,
+        hint,
+    }
+}
+
+/// For "unknown field `absense`, expected one of `a`, `b`": the nearest.
+fn suggest_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let candidates: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let best = candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(unknown, c), *c))
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    if best.0 > 0.7 {
+        Some(format!("did you mean `{}`?", best.1))
+    } else {
+        Some(format!("valid keys here: {}", candidates.join(", ")))
+    }
+}
+
+fn type_hint(message: &str) -> Option<String> {
+    if message.contains("expected f64")
+        || message.contains("expected u32")
+        || message.contains("expected u64")
+    {
+        Some("write a plain number, without quotes or units".into())
+    } else if message.contains("input contains invalid characters")
+        || message.contains("premature end of input")
+    {
+        Some("dates are written as YYYY-MM-DD, for example 2025-03-01".into())
+    } else if message.contains("duplicate") {
+        Some("remove one of the two entries".into())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,330 @@
+//! Statistics over replications: sketches that merge exactly, the robust
+//! trend, and the per-scenario accumulators the runner fills.
+
+pub mod sketch;
+pub mod trend;
+
+pub use sketch::{Sketch, rank_for};
+pub use trend::Verdict;
+
+use crate::engine::Trajectory;
+use crate::model::economics;
+
+/// The daily series kept for every scenario, in `daily.csv` order.
+pub const DAILY_METRICS: [&str; 8] = [
+    "debt",
+    "visible",
+    "dropped",
+    "new",
+    "resolved",
+    "lost",
+    "past_sla",
+    "cumulative_net_benefit",
+];
+
+/// Index of the cumulative net benefit in [`DAILY_METRICS`].
+pub const NET_BENEFIT: usize = 7;
+
+/// One value per replication, summarised over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Debt at the end of the last day.
+    DebtAtHorizon,
+    /// Mean debt over the horizon.
+    MeanDebt,
+    /// Trend of the debt, contacts per week.
+    TrendPerWeek,
+    /// Share of resolved contacts resolved within the SLA.
+    SlaShare,
+    /// Contacts resolved over the horizon.
+    Resolved,
+    /// Contacts lost over the horizon.
+    Lost,
+    /// Cost of dropped tasks.
+    DroppedCost,
+    /// Labour cost.
+    LabourCost,
+    /// Delay cost.
+    DelayCost,
+    /// Lost-customer cost.
+    LostCost,
+    /// Intervention cost.
+    InterventionCost,
+    /// Total cost.
+    TotalCost,
+    /// Investment against the baseline.
+    Investment,
+    /// Operating savings against the baseline.
+    Savings,
+    /// (savings − investment) / investment.
+    Roi,
+    /// Net present value of the monthly net flows.
+    Npv,
+    /// First month with cumulative net flow ≥ 0.
+    PaybackMonth,
+}
+
+impl Measure {
+    /// All measures, in output order.
+    pub const ALL: [Measure; 17] = [
+        Measure::DebtAtHorizon,
+        Measure::MeanDebt,
+        Measure::TrendPerWeek,
+        Measure::SlaShare,
+        Measure::Resolved,
+        Measure::Lost,
+        Measure::DroppedCost,
+        Measure::LabourCost,
+        Measure::DelayCost,
+        Measure::LostCost,
+        Measure::InterventionCost,
+        Measure::TotalCost,
+        Measure::Investment,
+        Measure::Savings,
+        Measure::Roi,
+        Measure::Npv,
+        Measure::PaybackMonth,
+    ];
+
+    /// Column name in CSV and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::DebtAtHorizon => "debt_at_horizon",
+            Measure::MeanDebt => "mean_debt",
+            Measure::TrendPerWeek => "trend_per_week",
+            Measure::SlaShare => "sla_share",
+            Measure::Resolved => "resolved",
+            Measure::Lost => "lost",
+            Measure::DroppedCost => "dropped_cost",
+            Measure::LabourCost => "labour_cost",
+            Measure::DelayCost => "delay_cost",
+            Measure::LostCost => "lost_cost",
+            Measure::InterventionCost => "intervention_cost",
+            Measure::TotalCost => "total_cost",
+            Measure::Investment => "investment",
+            Measure::Savings => "savings",
+            Measure::Roi => "roi",
+            Measure::Npv => "npv",
+            Measure::PaybackMonth => "payback_month",
+        }
+    }
+
+    /// Whether the measure compares a scenario with the baseline.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            Measure::Investment
+                | Measure::Savings
+                | Measure::Roi
+                | Measure::Npv
+                | Measure::PaybackMonth
+        )
+    }
+}
+
+/// Everything gathered about one scenario over the replications so far.
+#[derive(Debug, Clone)]
+pub struct ScenarioStats {
+    /// Replications added.
+    pub replications: u64,
+    /// `daily[metric][day − 1]`, metrics as in [`DAILY_METRICS`].
+    pub daily: Vec<Vec<Sketch>>,
+    /// One sketch per [`Measure`], in [`Measure::ALL`] order. Undefined
+    /// values (ROI without investment, payback that never comes) are left
+    /// out, so a sketch may hold fewer values than `replications`.
+    pub measures: Vec<Sketch>,
+    /// Replications whose trend was falling, flat, rising.
+    pub verdicts: [u64; 3],
+    /// Replications with ROI > 0.
+    pub roi_positive: u64,
+    /// Replications whose ROI was undefined.
+    pub roi_undefined: u64,
+}
+
+impl ScenarioStats {
+    /// Empty statistics for a horizon of `days`.
+    pub fn new(days: usize) -> Self {
+        let daily = (0..DAILY_METRICS.len())
+            .map(|m| {
+                let bits = if m == NET_BENEFIT {
+                    sketch::COARSE_BITS
+                } else {
+                    sketch::FINE_BITS
+                };
+                vec![Sketch::with_bits(bits); days]
+            })
+            .collect();
+        ScenarioStats {
+            replications: 0,
+            daily,
+            measures: vec![Sketch::new(); Measure::ALL.len()],
+            verdicts: [0; 3],
+            roi_positive: 0,
+            roi_undefined: 0,
+        }
+    }
+
+    /// The sketch of `measure`.
+    pub fn measure(&self, measure: Measure) -> &Sketch {
+        &self.measures[measure as usize]
+    }
+
+    /// Adds everything `other` holds. Exact and order-independent.
+    pub fn merge(&mut self, other: &ScenarioStats) {
+        self.replications += other.replications;
+        for (mine, theirs) in self.daily.iter_mut().zip(&other.daily) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
+        }
+        for (a, b) in self.measures.iter_mut().zip(&other.measures) {
+            a.merge(b);
+        }
+        for (a, b) in self.verdicts.iter_mut().zip(other.verdicts) {
+            *a += b;
+        }
+        self.roi_positive += other.roi_positive;
+        self.roi_undefined += other.roi_undefined;
+    }
+
+    /// Adds one replication; `baseline` is the same replication of the
+    /// baseline, or `None` for the baseline itself. `band` is the flat band
+    /// of the trend in contacts per week.
+    pub fn add(
+        &mut self,
+        run: &Trajectory,
+        baseline: Option<&Trajectory>,
+        comparison: &mut Comparison,
+        band: f64,
+        scratch: &mut Vec<f64>,
+    ) {
+        self.replications += 1;
+        let series: [&[u64]; 7] = [
+            &run.debt,
+            &run.visible,
+            &run.dropped,
+            &run.new,
+            &run.resolved,
+            &run.lost,
+            &run.past_sla,
+        ];
+        for (metric, values) in series.iter().enumerate() {
+            for (sketch, &v) in self.daily[metric].iter_mut().zip(values.iter()) {
+                sketch.add_count(v);
+            }
+        }
+
+        let totals = &run.totals;
+        let mut put = |m: Measure, v: f64| self.measures[m as usize].add(v);
+        put(
+            Measure::DebtAtHorizon,
+            *run.debt.last().unwrap_or(&0) as f64,
+        );
+        let mean_debt = run.debt.iter().sum::<u64>() as f64 / run.debt.len().max(1) as f64;
+        put(Measure::MeanDebt, mean_debt);
+        let slope = trend::weekly_slope(&run.debt, scratch);
+        put(Measure::TrendPerWeek, slope);
+        if totals.resolved_primary > 0 {
+            put(
+                Measure::SlaShare,
+                totals.resolved_within_sla as f64 / totals.resolved_primary as f64,
+            );
+        }
+        put(Measure::Resolved, run.resolved.iter().sum::<u64>() as f64);
+        put(Measure::Lost, run.lost.iter().sum::<u64>() as f64);
+        put(Measure::DroppedCost, totals.dropped_cost);
+        put(Measure::LabourCost, totals.labour_cost);
+        put(Measure::DelayCost, totals.delay_cost);
+        put(Measure::LostCost, totals.lost_cost);
+        put(Measure::InterventionCost, totals.intervention_cost);
+        put(Measure::TotalCost, run.total_cost());
+        self.verdicts[Verdict::of(slope, band) as usize] += 1;
+
+        let Some(base) = baseline else { return };
+        comparison.compute(run, base);
+        let roi = economics::roi(comparison.savings, comparison.investment);
+        put(Measure::Investment, comparison.investment);
+        put(Measure::Savings, comparison.savings);
+        put(Measure::Npv, comparison.npv);
+        if let Some(p) = comparison.payback {
+            put(Measure::PaybackMonth, f64::from(p));
+        }
+        match roi {
+            Some(r) => {
+                put(Measure::Roi, r);
+                if r > 0.0 {
+                    self.roi_positive += 1;
+                }
+            }
+            None => self.roi_undefined += 1,
+        }
+        for (sketch, &v) in self.daily[NET_BENEFIT]
+            .iter_mut()
+            .zip(&comparison.cumulative)
+        {
+            sketch.add(v);
+        }
+    }
+}
+
+/// A scenario against the baseline in one replication, with buffers kept
+/// between replications.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    /// Extra intervention cost over the baseline's.
+    pub investment: f64,
+    /// Operating cost saved against the baseline.
+    pub savings: f64,
+    /// NPV of the monthly net flows.
+    pub npv: f64,
+    /// Payback month, if within the horizon.
+    pub payback: Option<u32>,
+    /// Cumulative net benefit at the end of each day.
+    pub cumulative: Vec<f64>,
+    /// Monthly net flows, index 0 = month 0.
+    pub flows: Vec<f64>,
+    /// Cash month of each day (1-based), shared by both scenarios.
+    pub months: Vec<u32>,
+    /// Discount rate of the scenario.
+    pub discount_rate_per_year: f64,
+}
+
+impl Comparison {
+    /// A comparison for days in the given cash months.
+    pub fn new(months: Vec<u32>, discount_rate_per_year: f64) -> Self {
+        Comparison {
+            months,
+            discount_rate_per_year,
+            ..Default::default()
+        }
+    }
+
+    /// Fills the fields for `run` against `base`. One-time costs of month
+    /// k are paid at its start (index k − 1); running costs and savings at
+    /// its end (index k).
+    pub fn compute(&mut self, run: &Trajectory, base: &Trajectory) {
+        let n_months = self.months.last().copied().unwrap_or(1) as usize;
+        self.flows.clear();
+        self.flows.resize(n_months + 1, 0.0);
+        self.cumulative.clear();
+        let mut cumulative = 0.0;
+        let mut savings = 0.0;
+        let mut investment = 0.0;
+        for day in 0..run.debt.len() {
+            let month = self.months[day] as usize;
+            let saved = base.operating_cost[day] - run.operating_cost[day];
+            let one_time = run.one_time_cost[day] - base.one_time_cost[day];
+            let running = run.running_cost[day] - base.running_cost[day];
+            savings += saved;
+            investment += one_time + running;
+            self.flows[month - 1] -= one_time;
+            self.flows[month] += saved - running;
+            cumulative += saved - one_time - running;
+            self.cumulative.push(cumulative);
+        }
+        self.savings = savings;
+        self.investment = investment;
+        self.npv = economics::npv(&self.flows, self.discount_rate_per_year);
+        self.payback = economics::payback_month(&self.flows);
+    }
+}
