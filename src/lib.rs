@@ -8,6 +8,8 @@
 //! [`scenario`] → [`engine`] → [`stats`] → [`report`].
 #![deny(missing_docs)]
 
+pub mod app;
+pub mod cli;
 pub mod engine;
 pub mod model;
 pub mod report;

@@ -79,6 +79,37 @@ pub struct Plan {
     pub open_days_per_week: f64,
     /// Mean expected new contacts per day over the horizon.
     pub mean_expected_new: f64,
+    /// Seasonal index of each day (index day − 1): the month profile and
+    /// dated spikes averaged over the trailing [`SEASON_WINDOW_DAYS`],
+    /// scaled to a mean of 1. The trend divides the debt by it.
+    pub season: Vec<f64>,
+}
+
+/// Days over which the seasonal index is averaged: the debt follows
+/// demand with a lag of about the time contacts stay open.
+pub const SEASON_WINDOW_DAYS: usize = 28;
+
+/// Trailing means of `factors` over `window` days, scaled to a mean of 1
+/// and kept away from 0.
+fn season_index(factors: &[f64], window: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(factors.len());
+    let mut sum = 0.0;
+    for (i, f) in factors.iter().enumerate() {
+        sum += f;
+        if i >= window {
+            sum -= factors[i - window];
+        }
+        out.push(sum / (i + 1).min(window) as f64);
+    }
+    let mean = out.iter().sum::<f64>() / out.len().max(1) as f64;
+    if mean > 0.0 {
+        for x in &mut out {
+            *x = (*x / mean).max(0.05);
+        }
+    } else {
+        out.iter_mut().for_each(|x| *x = 1.0);
+    }
+    out
 }
 
 impl Plan {
@@ -187,7 +218,13 @@ impl Plan {
         let open_days_per_week = team.open_weekdays.iter().filter(|&&o| o).count() as f64;
         let mean_expected_new =
             days.iter().map(|d| d.expected_new).sum::<f64>() / days.len().max(1) as f64;
+        let factors: Vec<f64> = days
+            .iter()
+            .map(|d| scenario.demand.seasonal_factor(d.date))
+            .collect();
+        let season = season_index(&factors, SEASON_WINDOW_DAYS);
         Plan {
+            season,
             days,
             months,
             trainings,
@@ -195,5 +232,30 @@ impl Plan {
             open_days_per_week,
             mean_expected_new,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn season_index_is_flat_without_a_season() {
+        assert!(
+            season_index(&[1.0; 100], 28)
+                .iter()
+                .all(|&x| (x - 1.0).abs() < 1e-12)
+        );
+        assert!(season_index(&[0.0; 10], 28).iter().all(|&x| x == 1.0));
+    }
+
+    #[test]
+    fn season_index_follows_with_a_lag() {
+        let mut f = vec![0.5; 30];
+        f.extend(vec![1.5; 60]);
+        let s = season_index(&f, 28);
+        assert!(s[29] < s[40] && s[40] < s[60]);
+        let mean = s.iter().sum::<f64>() / s.len() as f64;
+        assert!((mean - 1.0).abs() < 1e-12);
     }
 }

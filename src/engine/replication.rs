@@ -180,8 +180,15 @@ pub fn simulate(
     state.cohorts.clear();
     state.cohorts.push_back(Cohort {
         day: 0,
-        visible: scenario.demand.opening_debt,
-        dropped: 0,
+        visible: scenario.demand.opening_debt
+            - scenario
+                .demand
+                .opening_dropped
+                .min(scenario.demand.opening_debt),
+        dropped: scenario
+            .demand
+            .opening_dropped
+            .min(scenario.demand.opening_debt),
         chasers: 0,
     });
     let no_ramp = RampUp {

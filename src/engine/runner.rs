@@ -17,7 +17,7 @@ use super::plan::Plan;
 use super::replication::{State, Trajectory, simulate};
 use crate::model::Scenario;
 use crate::stats::trend::FLAT_BAND_SHARE_OF_WEEKLY_DEMAND;
-use crate::stats::{Comparison, ScenarioStats};
+use crate::stats::{Comparison, ScenarioStats, TrendRule};
 
 /// How to run.
 #[derive(Debug, Clone, Copy)]
@@ -59,11 +59,20 @@ pub fn flat_band(plan: &Plan) -> f64 {
     FLAT_BAND_SHARE_OF_WEEKLY_DEMAND * plan.mean_expected_new * 7.0
 }
 
+/// How the trend of a scenario is measured.
+pub fn trend_rule(plan: &Plan) -> TrendRule {
+    TrendRule {
+        season: plan.season.clone(),
+        band: flat_band(plan),
+    }
+}
+
 /// One worker's buffers and statistics.
 struct Worker {
     stats: Vec<ScenarioStats>,
     trajectories: Vec<Trajectory>,
     comparisons: Vec<Comparison>,
+    trends: Vec<TrendRule>,
     state: State,
     scratch: Vec<f64>,
 }
@@ -86,6 +95,7 @@ impl Worker {
                     )
                 })
                 .collect(),
+            trends: plans.iter().map(trend_rule).collect(),
             state: State::default(),
             scratch: Vec::new(),
         }
@@ -106,14 +116,14 @@ impl Worker {
             .trajectories
             .split_first()
             .expect("one scenario at least");
-        for (i, plan) in plans.iter().enumerate() {
+        for i in 0..plans.len() {
             let run = if i == 0 { baseline } else { &others[i - 1] };
             let base = (i > 0).then_some(baseline);
             self.stats[i].add(
                 run,
                 base,
                 &mut self.comparisons[i],
-                flat_band(plan),
+                &self.trends[i],
                 &mut self.scratch,
             );
         }

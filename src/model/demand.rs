@@ -24,6 +24,8 @@ pub struct Demand {
     pub random_spikes: Option<RandomSpikes>,
     /// Open contacts before day 1.
     pub opening_debt: u64,
+    /// Of those, how many have dropped (stalled, hidden).
+    pub opening_dropped: u64,
 }
 
 /// A spike on a known date.
@@ -56,6 +58,12 @@ impl Demand {
     pub fn expected_on(&self, date: NaiveDate, days_since_start: u32) -> f64 {
         let growth = (1.0 + self.growth_per_year).powf(f64::from(days_since_start) / 365.0);
         let weekday = self.weekday_profile[date.weekday().num_days_from_monday() as usize];
+        self.new_per_day * growth * weekday * self.seasonal_factor(date)
+    }
+
+    /// The part of the expected demand on `date` that comes from the
+    /// calendar and dated spikes: month profile × spike multipliers.
+    pub fn seasonal_factor(&self, date: NaiveDate) -> f64 {
         let month = self.month_profile[date.month0() as usize];
         let spikes: f64 = self
             .spikes
@@ -63,7 +71,7 @@ impl Demand {
             .filter(|s| covers(s.start, s.days, date))
             .map(|s| s.multiplier)
             .product();
-        self.new_per_day * growth * weekday * month * spikes
+        month * spikes
     }
 }
 

@@ -38,16 +38,23 @@ pub fn npv(flows: &[f64], discount_rate_per_year: f64) -> f64 {
     total
 }
 
-/// First month whose cumulative flow is ≥ 0, or `None` within the flows.
+/// The payback month: the first month whose cumulative flow is ≥ 0 once
+/// the investment has made it negative. An investment that starts later
+/// than month 0 leaves the months before it at 0, which is not a payback.
+/// 0 when the cumulative flow never goes below 0 (nothing to pay back);
+/// `None` when it is still negative at the end.
 pub fn payback_month(flows: &[f64]) -> Option<u32> {
     let mut cumulative = 0.0;
+    let mut invested = false;
     for (month, flow) in flows.iter().enumerate() {
         cumulative += flow;
-        if cumulative >= 0.0 {
+        if cumulative < 0.0 {
+            invested = true;
+        } else if invested {
             return Some(month as u32);
         }
     }
-    None
+    if invested { None } else { Some(0) }
 }
 
 /// (savings − investment) / investment. With no investment the ratio is
@@ -59,5 +66,25 @@ pub fn roi(savings: f64, investment: f64) -> Option<f64> {
         Some(0.0)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payback_counts_from_a_late_investment() {
+        assert_eq!(payback_month(&[0.0, 0.0, -10.0, 4.0, 4.0, 4.0]), Some(5));
+        assert_eq!(payback_month(&[0.0, -10.0, 4.0]), None);
+        assert_eq!(payback_month(&[0.0, 5.0, 5.0]), Some(0));
+        assert_eq!(payback_month(&[-50.0, 25.0, 25.0]), Some(2));
+    }
+
+    #[test]
+    fn roi_without_investment() {
+        assert_eq!(roi(0.0, 0.0), Some(0.0));
+        assert_eq!(roi(10.0, 0.0), None);
+        assert_eq!(roi(150.0, 100.0), Some(0.5));
     }
 }

@@ -42,6 +42,7 @@ pub struct RawDemand {
     pub spikes: Option<Vec<RawSpike>>,
     pub random_spikes: Option<RawRandomSpikes>,
     pub opening_debt: Option<u64>,
+    pub opening_dropped: Option<u64>,
 }
 
 /// Relative demand by weekday. A struct, not a map, so that a weekday
@@ -205,14 +206,46 @@ pub struct RawEconomics {
     pub discount_rate_per_year: Option<f64>,
 }
 
-/// One intervention, tagged by its kind: `- training: {...}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum RawIntervention {
-    Training(RawTraining),
-    TaskManagement(RawTaskManagement),
-    Tools(RawTools),
-    Hires(RawHires),
+/// One intervention, written as a map with one key naming its kind:
+/// `- training: {...}`. A struct of options rather than an enum: serde_yaml
+/// reads enums from YAML tags (`!training`), and a plain struct keeps line
+/// and column in its errors. Validation checks that exactly one is given.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIntervention {
+    pub training: Option<RawTraining>,
+    pub task_management: Option<RawTaskManagement>,
+    pub tools: Option<RawTools>,
+    pub hires: Option<RawHires>,
+}
+
+/// The kind of one intervention, once validation found exactly one.
+#[derive(Debug, Clone, Copy)]
+pub enum RawKind<'a> {
+    Training(&'a RawTraining),
+    TaskManagement(&'a RawTaskManagement),
+    Tools(&'a RawTools),
+    Hires(&'a RawHires),
+}
+
+impl RawIntervention {
+    /// The kinds given, in field order.
+    pub fn kinds(&self) -> Vec<RawKind<'_>> {
+        let mut kinds = Vec::new();
+        if let Some(t) = &self.training {
+            kinds.push(RawKind::Training(t));
+        }
+        if let Some(t) = &self.task_management {
+            kinds.push(RawKind::TaskManagement(t));
+        }
+        if let Some(t) = &self.tools {
+            kinds.push(RawKind::Tools(t));
+        }
+        if let Some(t) = &self.hires {
+            kinds.push(RawKind::Hires(t));
+        }
+        kinds
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -337,6 +337,17 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
         }
     });
 
+    let opening_debt = raw.opening_debt.unwrap_or(0);
+    let opening_dropped = raw.opening_dropped.unwrap_or(0);
+    if opening_dropped > opening_debt {
+        c.report(
+            "demand.opening_dropped",
+            format!(
+                "{opening_dropped} dropped contacts is more than the opening debt of {opening_debt}"
+            ),
+            "opening_dropped counts the part of opening_debt that has stalled".to_string(),
+        );
+    }
     Demand {
         new_per_day,
         weekday_profile,
@@ -345,7 +356,8 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
         variance_to_mean,
         spikes,
         random_spikes,
-        opening_debt: raw.opening_debt.unwrap_or(0),
+        opening_debt,
+        opening_dropped,
     }
 }
 
@@ -608,12 +620,29 @@ fn interventions(
     team: &Team,
 ) -> Vec<Intervention> {
     let mut out = Vec::new();
-    for (i, item) in raw.interventions.iter().flatten().enumerate() {
+    for (i, raw_item) in raw.interventions.iter().flatten().enumerate() {
+        let kinds = raw_item.kinds();
+        let item = match kinds.as_slice() {
+            [one] => *one,
+            _ => {
+                c.report(
+                    &format!("interventions[{i}]"),
+                    format!(
+                        "expected exactly one kind of intervention, found {}",
+                        kinds.len()
+                    ),
+                    "start each item with one of training, task_management, tools, hires, \
+                     as in `- tools: {start: 2025-03-03}`"
+                        .to_string(),
+                );
+                continue;
+            }
+        };
         let (tag, common) = match item {
-            RawIntervention::Training(t) => ("training", common!(t)),
-            RawIntervention::TaskManagement(t) => ("task_management", common!(t)),
-            RawIntervention::Tools(t) => ("tools", common!(t)),
-            RawIntervention::Hires(t) => ("hires", common!(t)),
+            RawKind::Training(t) => ("training", common!(t)),
+            RawKind::TaskManagement(t) => ("task_management", common!(t)),
+            RawKind::Tools(t) => ("tools", common!(t)),
+            RawKind::Hires(t) => ("hires", common!(t)),
         };
         let field = format!("interventions[{i}].{tag}");
         let f = |name: &str| format!("{field}.{name}");
@@ -626,7 +655,7 @@ fn interventions(
         };
         let start_day = c.day_in_horizon(&f("start"), date, start, horizon);
         let kind = match item {
-            RawIntervention::Training(t) => {
+            RawKind::Training(t) => {
                 let e = t.effects.clone().unwrap_or_default();
                 let ef = |name: &str| format!("{field}.effects.{name}");
                 InterventionKind::Training(intervention::Training {
@@ -641,7 +670,7 @@ fn interventions(
                     absence_impact: c.share(&ef("absence_impact"), e.absence_impact, 0.0),
                 })
             }
-            RawIntervention::TaskManagement(t) => {
+            RawKind::TaskManagement(t) => {
                 let e = t.effects.clone().unwrap_or_default();
                 InterventionKind::TaskManagement(intervention::TaskManagement {
                     drop_hazard: c.share(
@@ -659,7 +688,7 @@ fn interventions(
                     }),
                 })
             }
-            RawIntervention::Tools(t) => {
+            RawKind::Tools(t) => {
                 let e = t.effects.clone().unwrap_or_default();
                 let dip = t.learning_dip.clone().unwrap_or_default();
                 let ef = |name: &str| format!("{field}.effects.{name}");
@@ -682,7 +711,7 @@ fn interventions(
                     reopen_share: c.share(&ef("reopen_share"), e.reopen_share, 0.0),
                 })
             }
-            RawIntervention::Hires(t) => InterventionKind::Hires(intervention::Hires {
+            RawKind::Hires(t) => InterventionKind::Hires(intervention::Hires {
                 count: t.count.unwrap_or(1).min(MAX_AGENTS),
                 recruiting_cost_per_hire: c.amount(
                     &f("recruiting_cost_per_hire"),

@@ -195,7 +195,7 @@ impl ScenarioStats {
         run: &Trajectory,
         baseline: Option<&Trajectory>,
         comparison: &mut Comparison,
-        band: f64,
+        trend: &TrendRule,
         scratch: &mut Vec<f64>,
     ) {
         self.replications += 1;
@@ -222,7 +222,7 @@ impl ScenarioStats {
         );
         let mean_debt = run.debt.iter().sum::<u64>() as f64 / run.debt.len().max(1) as f64;
         put(Measure::MeanDebt, mean_debt);
-        let slope = trend::weekly_slope(&run.debt, scratch);
+        let slope = trend::weekly_slope(&run.debt, &trend.season, scratch);
         put(Measure::TrendPerWeek, slope);
         if totals.resolved_primary > 0 {
             put(
@@ -238,7 +238,7 @@ impl ScenarioStats {
         put(Measure::LostCost, totals.lost_cost);
         put(Measure::InterventionCost, totals.intervention_cost);
         put(Measure::TotalCost, run.total_cost());
-        self.verdicts[Verdict::of(slope, band) as usize] += 1;
+        self.verdicts[Verdict::of(slope, trend.band) as usize] += 1;
 
         let Some(base) = baseline else { return };
         comparison.compute(run, base);
@@ -265,6 +265,15 @@ impl ScenarioStats {
             sketch.add(v);
         }
     }
+}
+
+/// How a scenario's trend is measured and judged.
+#[derive(Debug, Clone)]
+pub struct TrendRule {
+    /// Seasonal index per day (mean 1) the debt is divided by.
+    pub season: Vec<f64>,
+    /// Half-width of the flat band, contacts per week.
+    pub band: f64,
 }
 
 /// A scenario against the baseline in one replication, with buffers kept

@@ -1,0 +1,186 @@
+//! What the commands do, between parsed arguments and exit codes.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sha2::{Digest, Sha256};
+
+use crate::cli::{RunArgs, ValidateArgs};
+use crate::engine::runner::{RunError, flat_band};
+use crate::engine::{Plan, RunConfig, run};
+use crate::model::Scenario;
+use crate::report::output::{OutputError, RunFolder};
+use crate::report::{Report, ReportError, RunInfo, exports, summarise, table};
+use crate::scenario::{self, Problems};
+
+/// Why a command failed; each kind has its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The scenarios are wrong (exit code 2).
+    #[error("{0}")]
+    Input(#[from] Problems),
+    /// The run folder cannot be used (exit code 2 when it exists, else 1).
+    #[error("{0}")]
+    Output(#[from] OutputError),
+    /// An output could not be rendered (exit code 1).
+    #[error("{0}")]
+    Report(#[from] ReportError),
+    /// The run could not start or was stopped.
+    #[error("{0}")]
+    Run(#[from] RunError),
+}
+
+impl AppError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Input(_) => 2,
+            AppError::Output(OutputError::Exists(_)) => 2,
+            AppError::Output(_) | AppError::Report(_) => 1,
+            AppError::Run(RunError::Cancelled(_)) => 130,
+            AppError::Run(RunError::Pool(_)) => 1,
+        }
+    }
+
+    /// A hint to print after the message, if any.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            AppError::Output(OutputError::Exists(_)) => {
+                Some("choose another --out folder, or add --force to replace it")
+            }
+            AppError::Input(_) => Some("see MODEL.md for every field, its unit and its default"),
+            _ => None,
+        }
+    }
+}
+
+/// `aspa validate`: prints one line per valid scenario on stdout.
+pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
+    let files = scenario::expand_paths(&args.paths)?;
+    let mut problems = Vec::new();
+    let mut out = io::stdout().lock();
+    for file in &files {
+        match scenario::load(file) {
+            Ok(s) => {
+                let _ = writeln!(
+                    out,
+                    "ok  {}  \"{}\"{}: {} days from {}, {} interventions",
+                    file.display(),
+                    s.name,
+                    if s.is_baseline { " (baseline)" } else { "" },
+                    s.horizon_days,
+                    s.start_date,
+                    s.interventions.len()
+                );
+            }
+            Err(p) => problems.extend(p.0),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Problems(problems).into())
+    }
+}
+
+/// `aspa run`: simulates and writes the run folder; returns its path.
+pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf, AppError> {
+    let scenarios = scenario::load_all(&args.paths)?;
+    let label = run_label(&scenarios);
+    let folder = RunFolder::prepare(args.out.as_deref(), Path::new("output"), &label, args.force)?;
+
+    let config = RunConfig {
+        runs: args.runs,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let bar = progress_bar(args.runs);
+    let tick = || bar.inc(1);
+    let stats = run(&scenarios, &config, &tick, &cancel);
+    bar.finish_and_clear();
+    let stats = stats?;
+
+    let bands: Vec<f64> = scenarios.iter().map(|s| flat_band(&Plan::new(s))).collect();
+    let report = Report {
+        info: RunInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            seed: args.seed,
+            runs: args.runs,
+            files: hash_files(&scenarios),
+        },
+        currency: scenarios[0].economics.currency.clone(),
+        start_date: scenarios[0].start_date,
+        scenarios: summarise(&scenarios, &stats, &bands),
+    };
+    for export in exports() {
+        for (name, bytes) in export.render(&report)? {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(RunError::Cancelled(crate::engine::Cancelled).into());
+            }
+            folder.write(&name, &bytes)?;
+        }
+    }
+    let path = folder.commit()?;
+    let mut out = io::stdout().lock();
+    if !args.quiet {
+        let _ = write!(out, "{}", table::render(&report));
+    }
+    let _ = writeln!(out, "{}", path.display());
+    Ok(path)
+}
+
+/// The run folder's name: the baseline file's folder, or its name.
+fn run_label(scenarios: &[Scenario]) -> String {
+    let source = &scenarios[0].source;
+    let stem = source
+        .parent()
+        .and_then(|p| p.file_name())
+        .or_else(|| source.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn progress_bar(runs: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
+    if !io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} replications, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// SHA-256 of every file the scenarios were read from, in name order.
+fn hash_files(scenarios: &[Scenario]) -> Vec<(String, String)> {
+    let mut files: Vec<&PathBuf> = scenarios.iter().flat_map(|s| &s.chain).collect();
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .map(|path| {
+            let digest = std::fs::read(path)
+                .map(|bytes| {
+                    Sha256::digest(&bytes)
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                })
+                .unwrap_or_else(|e| format!("unreadable: {e}"));
+            (path.display().to_string(), digest)
+        })
+        .collect()
+}
