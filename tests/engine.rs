@@ -210,7 +210,7 @@ fn an_intervention_with_no_effect_and_no_cost_changes_nothing() {
 fn more_agents_never_raise_the_mean_debt() {
     let with = |agents: u32| {
         let text = BUSY.replace("agents: 12", &format!("agents: {agents}"));
-        common::from_yaml(&text.split("interventions:").next().unwrap().to_string())
+        common::from_yaml(text.split("interventions:").next().unwrap())
     };
     let mut previous = f64::INFINITY;
     for agents in [10, 12, 14] {

@@ -27,6 +27,16 @@ pub struct Economics {
 }
 
 /// Net present value of monthly flows; `flows[0]` is month 0.
+///
+/// ```
+/// use aspa::model::economics::{npv, payback_month, roi};
+/// // 50,000 up front, then 3,000 net at the end of each of 36 months.
+/// let mut flows = vec![-50_000.0];
+/// flows.extend([3_000.0; 36]);
+/// assert!((npv(&flows, 0.08) - 45_735.4165).abs() < 0.005);
+/// assert_eq!(payback_month(&flows), Some(17));
+/// assert!((roi(144_000.0, 86_000.0).unwrap() - 29.0 / 43.0).abs() < 1e-12);
+/// ```
 pub fn npv(flows: &[f64], discount_rate_per_year: f64) -> f64 {
     let factor = 1.0 / (1.0 + discount_rate_per_year / 12.0);
     let mut discount = 1.0;

@@ -712,7 +712,18 @@ fn interventions(
                 })
             }
             RawKind::Hires(t) => InterventionKind::Hires(intervention::Hires {
-                count: t.count.unwrap_or(1).min(MAX_AGENTS),
+                count: {
+                    let count = t.count.unwrap_or(1);
+                    if count > 0 && t.salary_per_month.is_none() {
+                        c.report(
+                            &f("salary_per_month"),
+                            "is required for hires but missing".into(),
+                            "add `salary_per_month: 4200` (cost per hire per month); hires are not free"
+                                .to_string(),
+                        );
+                    }
+                    count.min(MAX_AGENTS)
+                },
                 recruiting_cost_per_hire: c.amount(
                     &f("recruiting_cost_per_hire"),
                     t.recruiting_cost_per_hire,

@@ -32,6 +32,18 @@ pub fn rank_for(q: f64, n: u64) -> u64 {
 }
 
 /// Distribution of one quantity over replications.
+///
+/// ```
+/// use aspa::stats::Sketch;
+/// let mut a = Sketch::new();
+/// let mut b = Sketch::new();
+/// (1..=60).for_each(|x| a.add_count(x));
+/// (61..=100).for_each(|x| b.add_count(x));
+/// a.merge(&b);
+/// assert_eq!(a.quantile(0.05), Some(5.0));
+/// assert_eq!(a.quantile(0.5), Some(50.0));
+/// assert_eq!(a.mean(), Some(50.5));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sketch {
     bits: u32,
