@@ -110,10 +110,15 @@ pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf,
             seed: args.seed,
             runs: args.runs,
             files: hash_files(&scenarios),
+            date: run_date(),
         },
         currency: scenarios[0].economics.currency.clone(),
         start_date: scenarios[0].start_date,
         scenarios: summarise(&scenarios, &stats, &bands),
+        assumptions: scenarios
+            .iter()
+            .map(crate::report::assumptions::describe)
+            .collect(),
     };
     for export in exports() {
         for (name, bytes) in export.render(&report)? {
@@ -162,6 +167,19 @@ fn progress_bar(runs: u64) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// The run's date and time: from `SOURCE_DATE_EPOCH` (seconds) when set,
+/// for reproducible builds of the report, else the local clock.
+fn run_date() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+    match fixed {
+        Some(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        None => chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string(),
+    }
 }
 
 /// SHA-256 of every file the scenarios were read from, in name order.

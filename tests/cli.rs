@@ -96,8 +96,9 @@ fn a_run_writes_every_output_and_the_manifest() {
         "debt_fan.svg",
         "roi.png",
         "roi.svg",
-        "net_benefit.png",
-        "net_benefit.svg",
+        "payback.png",
+        "payback.svg",
+        "report.html",
     ] {
         let meta = std::fs::metadata(out.join(file)).unwrap_or_else(|_| panic!("{file} missing"));
         assert!(meta.len() > 100, "{file} is nearly empty");
@@ -118,8 +119,8 @@ fn a_run_writes_every_output_and_the_manifest() {
         daily.lines().next().unwrap(),
         "day,date,scenario,metric,p5,p25,p50,p75,p95,mean"
     );
-    // 365 days × (6 scenarios × 7 metrics + 5 net-benefit series) + header.
-    assert_eq!(daily.lines().count(), 365 * (6 * 7 + 5) + 1);
+    // 365 days × (6 scenarios × 9 metrics + 5 net-benefit series) + header.
+    assert_eq!(daily.lines().count(), 365 * (6 * 9 + 5) + 1);
     // No staging folder is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

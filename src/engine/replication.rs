@@ -41,6 +41,9 @@ pub struct Trajectory {
     pub lost: Vec<u64>,
     /// Open contacts past the SLA.
     pub past_sla: Vec<u64>,
+    /// Age in days that 90 % of open contacts do not exceed (0 when none
+    /// is open).
+    pub age_p90: Vec<u64>,
     /// Chaser contacts among the new ones.
     pub chasers: Vec<u64>,
     /// Labour + delay + lost-customer cost.
@@ -83,6 +86,7 @@ impl Trajectory {
             &mut self.resolved,
             &mut self.lost,
             &mut self.past_sla,
+            &mut self.age_p90,
             &mut self.chasers,
         ] {
             v.clear();
@@ -512,6 +516,12 @@ pub fn simulate(
         out.resolved.push(resolved);
         out.lost.push(lost_today);
         out.past_sla.push(past_sla);
+        out.age_p90.push(age_p90(
+            &state.cohorts,
+            in_hand.map(|h| h.day),
+            visible + dropped,
+            day,
+        ));
         out.operating_cost.push(labour + delay + lost_cost);
         out.one_time_cost.push(one_time);
         out.running_cost.push(running);
@@ -523,6 +533,34 @@ pub fn simulate(
         t.dropped_cost += dropped_cost;
         t.resolved_primary += resolved_primary;
     }
+}
+
+/// The smallest age a (in days) such that at least 90 % of the `open`
+/// contacts are at most a days old: walks the cohorts from the newest.
+fn age_p90(cohorts: &VecDeque<Cohort>, in_hand: Option<u32>, open: u64, day: u32) -> u64 {
+    if open == 0 {
+        return 0;
+    }
+    // ⌈0.9 · open⌉ contacts must be covered.
+    let target = (open * 9).div_ceil(10);
+    let mut covered = 0;
+    let mut hand = in_hand;
+    for c in cohorts.iter().rev() {
+        if let Some(h) = hand
+            && h > c.day
+        {
+            covered += 1;
+            hand = None;
+            if covered >= target {
+                return u64::from(day - h);
+            }
+        }
+        covered += c.visible + c.dropped + c.chasers;
+        if covered >= target {
+            return u64::from(day - c.day);
+        }
+    }
+    hand.map_or(0, |h| u64::from(day - h))
 }
 
 /// Minutes used of the capacity, and the remaining minutes of a contact
@@ -696,4 +734,33 @@ fn day_capacity(
     let absence_factor = effect_factor(plan, shares, day, |t| t.absence_impact);
     let absence_loss = absent * team.knowledge.absence_hit * unspread * absence_factor;
     (present - training - mentoring - knowledge - absence_loss).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cohorts(list: &[(u32, u64)]) -> VecDeque<Cohort> {
+        list.iter()
+            .map(|&(day, visible)| Cohort {
+                day,
+                visible,
+                dropped: 0,
+                chasers: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn age_p90_covers_nine_tenths_from_the_newest() {
+        let c = cohorts(&[(1, 5), (8, 5)]);
+        assert_eq!(age_p90(&c, None, 10, 10), 9);
+        let c = cohorts(&[(1, 1), (8, 9)]);
+        assert_eq!(age_p90(&c, None, 10, 10), 2);
+        // The contact in hand counts at its own arrival day.
+        let c = cohorts(&[(1, 1), (8, 8)]);
+        assert_eq!(age_p90(&c, Some(5), 10, 10), 5);
+        assert_eq!(age_p90(&VecDeque::new(), None, 0, 3), 0);
+        assert_eq!(age_p90(&VecDeque::new(), Some(2), 1, 3), 1);
+    }
 }

@@ -2,9 +2,11 @@
 //! manifest, each behind the [`Export`] trait in a file of its own, and the
 //! run folder they are written to.
 
+pub mod assumptions;
 pub mod charts;
 pub mod csv;
 pub mod format;
+pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod output;
@@ -27,6 +29,9 @@ pub struct RunInfo {
     /// Each scenario file read (the `extends` chains included) with the
     /// SHA-256 of its bytes, in name order.
     pub files: Vec<(String, String)>,
+    /// When the run was made (shown in the HTML report only, so that the
+    /// other files stay byte-identical between runs).
+    pub date: String,
 }
 
 /// Everything the outputs are made from.
@@ -40,6 +45,8 @@ pub struct Report {
     pub start_date: NaiveDate,
     /// The scenarios, the baseline first.
     pub scenarios: Vec<ScenarioReport>,
+    /// Each scenario's inputs as (parameter, value) text.
+    pub assumptions: Vec<Vec<(String, String)>>,
 }
 
 impl Report {
@@ -83,5 +90,6 @@ pub fn exports() -> Vec<Box<dyn Export>> {
         Box::new(manifest::Manifest),
         Box::new(table::TableText),
         Box::new(charts::Charts),
+        Box::new(html::Html),
     ]
 }

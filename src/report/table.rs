@@ -1,4 +1,5 @@
-//! The comparison table shown in the terminal and saved as `table.txt`.
+//! The comparison tables: shown in the terminal, saved as `table.txt`, and
+//! shown again in the HTML report from the same cells.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
@@ -16,17 +17,14 @@ impl Export for TableText {
     }
 }
 
-fn new_table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.to_vec());
-    for i in 1..header.len() {
-        if let Some(column) = t.column_mut(i) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    t
+/// A table as text cells: a header and rows; the first column is text,
+/// the others are numbers.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// Column titles.
+    pub header: Vec<String>,
+    /// Cells, one row per scenario.
+    pub rows: Vec<Vec<String>>,
 }
 
 fn triple(
@@ -43,74 +41,107 @@ fn triple(
     )
 }
 
+/// Debt and service per scenario.
+pub fn debt_grid(report: &Report) -> Grid {
+    let c = &report.currency;
+    let header = [
+        "Scenario".to_string(),
+        "Debt at horizon P5 / P50 / P95".into(),
+        "Trend /week".into(),
+        "Verdict".into(),
+        "P(rising)".into(),
+        "Within SLA".into(),
+        "Lost".into(),
+        format!("Dropped-task cost ({c})"),
+        format!("Total cost ({c})"),
+    ]
+    .to_vec();
+    let rows = report
+        .scenarios
+        .iter()
+        .map(|s| {
+            let s = &s.summary;
+            let horizon = s.get(Measure::DebtAtHorizon);
+            vec![
+                s.name.clone(),
+                triple(horizon.p5, horizon.p50, horizon.p95, thousands),
+                or_dash(s.get(Measure::TrendPerWeek).p50, |v| format!("{v:+.2}")),
+                s.verdict.word().to_string(),
+                probability(s.p_rising),
+                or_dash(s.get(Measure::SlaShare).mean, percent),
+                or_dash(s.get(Measure::Lost).p50, thousands),
+                or_dash(s.get(Measure::DroppedCost).p50, money),
+                or_dash(s.get(Measure::TotalCost).p50, money),
+            ]
+        })
+        .collect();
+    Grid { header, rows }
+}
+
+/// Money against the baseline per intervention scenario, if any.
+pub fn money_grid(report: &Report) -> Option<Grid> {
+    let c = &report.currency;
+    let header = [
+        "Against the baseline".to_string(),
+        format!("Investment ({c})"),
+        format!("Savings ({c})"),
+        "ROI P5 / P50 / P95".into(),
+        "P(ROI > 0)".into(),
+        format!("NPV P50 ({c})"),
+        "Payback month P50".into(),
+    ]
+    .to_vec();
+    let rows: Vec<Vec<String>> = report
+        .scenarios
+        .iter()
+        .filter(|s| !s.summary.baseline)
+        .map(|s| {
+            let s = &s.summary;
+            let r = s.get(Measure::Roi);
+            vec![
+                s.name.clone(),
+                or_dash(s.get(Measure::Investment).p50, money),
+                or_dash(s.get(Measure::Savings).p50, money),
+                triple(r.p5, r.p50, r.p95, percent),
+                or_dash(s.p_roi_positive, probability),
+                or_dash(s.get(Measure::Npv).p50, money),
+                match s.get(Measure::PaybackMonth).p50 {
+                    Some(m) => format!("{m:.0}"),
+                    None => "not within horizon".into(),
+                },
+            ]
+        })
+        .collect();
+    (!rows.is_empty()).then_some(Grid { header, rows })
+}
+
+fn text_table(grid: &Grid) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(grid.header.clone());
+    for row in &grid.rows {
+        t.add_row(row.clone());
+    }
+    for i in 1..grid.header.len() {
+        if let Some(column) = t.column_mut(i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t.to_string()
+}
+
 /// Both tables as text.
 pub fn render(report: &Report) -> String {
-    let c = &report.currency;
-    let mut debt = new_table(&[
-        "Scenario",
-        "Debt at horizon P5 / P50 / P95",
-        "Trend /week",
-        "Verdict",
-        "P(rising)",
-        "Within SLA",
-        "Lost",
-        &format!("Dropped-task cost ({c})"),
-        &format!("Total cost ({c})"),
-    ]);
-    for s in &report.scenarios {
-        let s = &s.summary;
-        let horizon = s.get(Measure::DebtAtHorizon);
-        debt.add_row(vec![
-            s.name.clone(),
-            triple(horizon.p5, horizon.p50, horizon.p95, thousands),
-            or_dash(s.get(Measure::TrendPerWeek).p50, |v| format!("{v:+.2}")),
-            s.verdict.word().to_string(),
-            probability(s.p_rising),
-            or_dash(s.get(Measure::SlaShare).mean, percent),
-            or_dash(s.get(Measure::Lost).p50, thousands),
-            or_dash(s.get(Measure::DroppedCost).p50, money),
-            or_dash(s.get(Measure::TotalCost).p50, money),
-        ]);
-    }
-
-    let mut roi = new_table(&[
-        "Against the baseline",
-        &format!("Investment ({c})"),
-        &format!("Savings ({c})"),
-        "ROI P5 / P50 / P95",
-        "P(ROI > 0)",
-        &format!("NPV P50 ({c})"),
-        "Payback month P50",
-    ]);
-    let mut any = false;
-    for s in report.scenarios.iter().filter(|s| !s.summary.baseline) {
-        any = true;
-        let s = &s.summary;
-        let r = s.get(Measure::Roi);
-        roi.add_row(vec![
-            s.name.clone(),
-            or_dash(s.get(Measure::Investment).p50, money),
-            or_dash(s.get(Measure::Savings).p50, money),
-            triple(r.p5, r.p50, r.p95, percent),
-            or_dash(s.p_roi_positive, probability),
-            or_dash(s.get(Measure::Npv).p50, money),
-            match s.get(Measure::PaybackMonth).p50 {
-                Some(m) => format!("{m:.0}"),
-                None => "not within horizon".into(),
-            },
-        ]);
-    }
-
-    let runs = report.info.runs;
     let mut out = format!(
         "{} replications, seed {}; debt = open contacts at the end of a day; medians unless marked.\n",
-        thousands(runs as f64),
+        thousands(report.info.runs as f64),
         report.info.seed
     );
-    out.push_str(&debt.to_string());
+    out.push_str(&text_table(&debt_grid(report)));
     out.push('\n');
-    if any {
-        out.push_str(&roi.to_string());
+    if let Some(grid) = money_grid(report) {
+        out.push_str(&text_table(&grid));
         out.push('\n');
     }
     out

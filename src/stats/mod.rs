@@ -11,7 +11,7 @@ use crate::engine::Trajectory;
 use crate::model::economics;
 
 /// The daily series kept for every scenario, in `daily.csv` order.
-pub const DAILY_METRICS: [&str; 8] = [
+pub const DAILY_METRICS: [&str; 10] = [
     "debt",
     "visible",
     "dropped",
@@ -19,11 +19,15 @@ pub const DAILY_METRICS: [&str; 8] = [
     "resolved",
     "lost",
     "past_sla",
+    "age_p90",
+    "past_sla_share",
     "cumulative_net_benefit",
 ];
 
+/// Index of the share of open contacts past the SLA in [`DAILY_METRICS`].
+pub const PAST_SLA_SHARE: usize = 8;
 /// Index of the cumulative net benefit in [`DAILY_METRICS`].
-pub const NET_BENEFIT: usize = 7;
+pub const NET_BENEFIT: usize = 9;
 
 /// One value per replication, summarised over replications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +150,7 @@ impl ScenarioStats {
     pub fn new(days: usize) -> Self {
         let daily = (0..DAILY_METRICS.len())
             .map(|m| {
-                let bits = if m == NET_BENEFIT {
+                let bits = if m == NET_BENEFIT || m == PAST_SLA_SHARE {
                     sketch::COARSE_BITS
                 } else {
                     sketch::FINE_BITS
@@ -199,7 +203,7 @@ impl ScenarioStats {
         scratch: &mut Vec<f64>,
     ) {
         self.replications += 1;
-        let series: [&[u64]; 7] = [
+        let series: [&[u64]; 8] = [
             &run.debt,
             &run.visible,
             &run.dropped,
@@ -207,11 +211,24 @@ impl ScenarioStats {
             &run.resolved,
             &run.lost,
             &run.past_sla,
+            &run.age_p90,
         ];
         for (metric, values) in series.iter().enumerate() {
             for (sketch, &v) in self.daily[metric].iter_mut().zip(values.iter()) {
                 sketch.add_count(v);
             }
+        }
+        // A day with no open contact has none past the SLA: share 0.
+        for ((sketch, &late), &open) in self.daily[PAST_SLA_SHARE]
+            .iter_mut()
+            .zip(&run.past_sla)
+            .zip(&run.debt)
+        {
+            sketch.add(if open > 0 {
+                late as f64 / open as f64
+            } else {
+                0.0
+            });
         }
 
         let totals = &run.totals;

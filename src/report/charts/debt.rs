@@ -1,0 +1,228 @@
+//! Charts of the debt itself: fan charts, medians, composition and age.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{
+    Drawn, Report, colour, count_label, day_range, fan, legend, panel_cols, panel_rows,
+    panel_title_style, points, series, span, time_mesh, titled,
+};
+use crate::report::format::percent;
+
+/// One fan chart per scenario, on a shared y axis.
+pub fn fan_panels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> Drawn<DB> {
+    let area = titled(
+        root,
+        "Contact debt per scenario: median, P25–P75 and P5–P95 over replications",
+    )?;
+    let (x0, x1) = day_range(report);
+    let (y0, y1) = span(
+        report.scenarios.iter().flat_map(|s| {
+            series(s, "debt")
+                .iter()
+                .flat_map(|d| [d.p5, d.p95])
+                .flatten()
+        }),
+        true,
+    );
+    let n = report.scenarios.len();
+    let panels = area.split_evenly((panel_rows(n), panel_cols(n)));
+    for (i, (s, panel)) in report.scenarios.iter().zip(&panels).enumerate() {
+        let mut chart = ChartBuilder::on(panel)
+            .caption(&s.summary.name, panel_title_style(colour(i)))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        time_mesh(&mut chart, report, "Open contacts", &|v| count_label(*v), 3)?;
+        fan(
+            &mut chart,
+            series(s, "debt"),
+            colour(i),
+            &s.summary.name,
+            true,
+        )?;
+    }
+    Ok(())
+}
+
+/// The median debt of every scenario in one chart.
+pub fn medians<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> Drawn<DB> {
+    let area = titled(root, "Median contact debt of every scenario")?;
+    let (x0, x1) = day_range(report);
+    let (y0, y1) = span(
+        report
+            .scenarios
+            .iter()
+            .flat_map(|s| series(s, "debt").iter().filter_map(|d| d.p50)),
+        true,
+    );
+    let mut chart = ChartBuilder::on(&area)
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    time_mesh(
+        &mut chart,
+        report,
+        "Open contacts at end of day (median)",
+        &|v| count_label(*v),
+        8,
+    )?;
+    for (i, s) in report.scenarios.iter().enumerate() {
+        let c = colour(i);
+        chart
+            .draw_series(LineSeries::new(
+                points(series(s, "debt"), |d| d.p50),
+                c.stroke_width(3),
+            ))?
+            .label(s.summary.name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+
+/// Mean visible and mean dropped debt, stacked, per scenario.
+pub fn composition<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+) -> Drawn<DB> {
+    let area = titled(
+        root,
+        "Visible and dropped (hidden) debt per scenario, means over replications",
+    )?;
+    let (x0, x1) = day_range(report);
+    let (y0, y1) = span(
+        report
+            .scenarios
+            .iter()
+            .flat_map(|s| series(s, "debt").iter().filter_map(|d| d.mean)),
+        true,
+    );
+    let n = report.scenarios.len();
+    let panels = area.split_evenly((panel_rows(n), panel_cols(n)));
+    for (i, (s, panel)) in report.scenarios.iter().zip(&panels).enumerate() {
+        let c = colour(i);
+        let mut chart = ChartBuilder::on(panel)
+            .caption(&s.summary.name, panel_title_style(c))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        time_mesh(
+            &mut chart,
+            report,
+            "Open contacts (mean)",
+            &|v| count_label(*v),
+            3,
+        )?;
+        let visible = series(s, "visible");
+        let dropped = series(s, "dropped");
+        let zero: Vec<(f64, f64)> = (0..visible.len()).map(|d| ((d + 1) as f64, 0.0)).collect();
+        let visible_top: Vec<(f64, f64)> = points(visible, |d| d.mean);
+        let total_top: Vec<(f64, f64)> = visible
+            .iter()
+            .zip(dropped)
+            .enumerate()
+            .filter_map(|(d, (v, x))| Some(((d + 1) as f64, v.mean? + x.mean?)))
+            .collect();
+        let stack = |top: &[(f64, f64)], bottom: &[(f64, f64)]| -> Vec<(f64, f64)> {
+            top.iter()
+                .copied()
+                .chain(bottom.iter().rev().copied())
+                .collect()
+        };
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                stack(&visible_top, &zero),
+                c.mix(0.75),
+            )))?
+            .label("visible")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(0.75).filled())
+            });
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                stack(&total_top, &visible_top),
+                c.mix(0.25),
+            )))?
+            .label("dropped (hidden)")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(0.25).filled())
+            });
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    }
+    Ok(())
+}
+
+/// Share of open contacts past the SLA, and the P90 age of open contacts.
+pub fn backlog_age<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+) -> Drawn<DB> {
+    let area = titled(
+        root,
+        "How late the debt is: share past the SLA and P90 age (medians)",
+    )?;
+    let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
+    let (x0, x1) = day_range(report);
+
+    let (s0, s1) = span(
+        report
+            .scenarios
+            .iter()
+            .flat_map(|s| series(s, "past_sla_share").iter().filter_map(|d| d.p50)),
+        true,
+    );
+    let mut chart = ChartBuilder::on(&top)
+        .margin(15)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x0..x1, s0..s1.min(1.05))?;
+    time_mesh(
+        &mut chart,
+        report,
+        "Open contacts past the SLA",
+        &|v| percent(*v),
+        8,
+    )?;
+    for (i, s) in report.scenarios.iter().enumerate() {
+        let c = colour(i);
+        chart
+            .draw_series(LineSeries::new(
+                points(series(s, "past_sla_share"), |d| d.p50),
+                c.stroke_width(2),
+            ))?
+            .label(s.summary.name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+
+    let (a0, a1) = span(
+        report
+            .scenarios
+            .iter()
+            .flat_map(|s| series(s, "age_p90").iter().filter_map(|d| d.p50)),
+        true,
+    );
+    let mut chart = ChartBuilder::on(&bottom)
+        .margin(15)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x0..x1, a0..a1)?;
+    time_mesh(
+        &mut chart,
+        report,
+        "P90 age of open contacts (days)",
+        &|v| count_label(*v),
+        8,
+    )?;
+    for (i, s) in report.scenarios.iter().enumerate() {
+        let c = colour(i);
+        chart.draw_series(LineSeries::new(
+            points(series(s, "age_p90"), |d| d.p50),
+            c.stroke_width(2),
+        ))?;
+    }
+    Ok(())
+}

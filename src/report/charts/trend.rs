@@ -1,0 +1,89 @@
+//! The trend verdicts: P(falling), P(flat), P(rising) per scenario.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Drawn, FONT, Report, colour, label_style, titled};
+
+/// The categories, light to dark: rising is the one that must stand out.
+const SHADES: [(RGBColor, &str); 3] = [
+    (RGBColor(205, 205, 205), "falling"),
+    (RGBColor(140, 140, 140), "flat"),
+    (RGBColor(40, 40, 40), "rising"),
+];
+
+/// Stacked bars of the three verdict shares.
+pub fn verdicts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> Drawn<DB> {
+    let area = titled(
+        root,
+        "Trend of the debt: share of replications falling, flat or rising",
+    )?;
+    let n = report.scenarios.len();
+    let mut chart = ChartBuilder::on(&area)
+        .margin(20)
+        .x_label_area_size(45)
+        .y_label_area_size(280)
+        .build_cartesian_2d(0.0..1.0, -0.5..n as f64 - 0.5)?;
+    let names: Vec<String> = report
+        .scenarios
+        .iter()
+        .map(|s| s.summary.name.clone())
+        .collect();
+    chart
+        .configure_mesh()
+        .x_desc("Share of replications")
+        .x_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+        .y_labels(n.max(1))
+        .y_label_formatter(&|y| row_label(&names, *y))
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    for (row, s) in report.scenarios.iter().enumerate() {
+        let y = (n - 1 - row) as f64;
+        let shares = [s.summary.p_falling, s.summary.p_flat, s.summary.p_rising];
+        let mut left = 0.0;
+        for (k, (&share, (shade, word))) in shares.iter().zip(SHADES).enumerate() {
+            let right = (left + share).min(1.0);
+            let bar = chart.draw_series(std::iter::once(Rectangle::new(
+                [(left, y - 0.3), (right, y + 0.3)],
+                shade.filled(),
+            )))?;
+            if row == 0 {
+                bar.label(word).legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], shade.filled())
+                });
+            }
+            if share >= 0.08 {
+                let ink = if k == 2 { WHITE } else { BLACK };
+                chart.draw_series(std::iter::once(Text::new(
+                    format!("{:.0} %", share * 100.0),
+                    ((left + right) / 2.0 - 0.02, y + 0.08),
+                    (FONT, 14).into_font().color(&ink),
+                )))?;
+            }
+            left = right;
+        }
+        // The scenario's own colour marks its row.
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, y + 0.32), (1.0, y + 0.38)],
+            colour(row).filled(),
+        )))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(label_style())
+        .draw()
+}
+
+/// The name of the scenario drawn at height `y` (rows from the top).
+pub(super) fn row_label(names: &[String], y: f64) -> String {
+    let i = y.round();
+    if (y - i).abs() > 1e-6 || i < 0.0 || i as usize >= names.len() {
+        return String::new();
+    }
+    names[names.len() - 1 - i as usize].clone()
+}
