@@ -61,6 +61,7 @@ impl AppError {
 pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     let files = scenario::expand_paths(&args.paths)?;
     let mut problems = Vec::new();
+    let mut loaded = Vec::new();
     let mut out = io::stdout().lock();
     for file in &files {
         match scenario::load(file) {
@@ -75,20 +76,35 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
                     s.start_date,
                     s.interventions.len()
                 );
+                loaded.push(s);
             }
             Err(p) => problems.extend(p.0),
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Problems(problems).into())
+    warn(&loaded);
+    if !problems.is_empty() {
+        return Err(Problems(scenario::dedup(problems)).into());
+    }
+    // What `run` checks of the files together.
+    scenario::check_run(&mut loaded)?;
+    Ok(())
+}
+
+/// Prints the scenarios' warnings on stderr, each once.
+fn warn(scenarios: &[Scenario]) {
+    let all = scenarios
+        .iter()
+        .flat_map(|s| s.warnings.iter().cloned())
+        .collect();
+    for w in scenario::dedup(all) {
+        eprintln!("warning: {w}");
     }
 }
 
 /// `aspa run`: simulates and writes the run folder; returns its path.
 pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf, AppError> {
     let scenarios = scenario::load_all(&args.paths)?;
+    warn(&scenarios);
     let label = run_label(&scenarios);
     let folder = RunFolder::prepare(args.out.as_deref(), Path::new("output"), &label, args.force)?;
 
@@ -139,7 +155,9 @@ pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf,
 
 /// The run folder's name: the baseline file's folder, or its name.
 fn run_label(scenarios: &[Scenario]) -> String {
-    let source = &scenarios[0].source;
+    let source =
+        std::fs::canonicalize(&scenarios[0].source).unwrap_or_else(|_| scenarios[0].source.clone());
+    let source = &source;
     let stem = source
         .parent()
         .and_then(|p| p.file_name())

@@ -12,30 +12,39 @@ use serde_json::Value;
 
 const RUNS: u64 = 10_000;
 
-fn checks(case: &str) -> Vec<Value> {
-    let path = common::root("../shared/reference/reference.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (the reference values sit beside the checkout)",
-            path.display()
-        )
-    });
+/// The checks of `case`, from `../shared/reference/reference.json` beside
+/// the checkout (or `ASPA_REFERENCE`). A clone without it skips these
+/// tests with a note; under CI (`CI` set) a missing file fails.
+fn checks(case: &str) -> Option<Vec<Value>> {
+    let path = std::env::var_os("ASPA_REFERENCE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| common::root("../shared/reference/reference.json"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            assert!(std::env::var_os("CI").is_none(), "{}: {e}", path.display());
+            eprintln!("skipped: no reference values at {} ({e})", path.display());
+            return None;
+        }
+    };
     let all: Value = serde_json::from_str(&text).unwrap();
-    all["checks"]
+    let checks: Vec<Value> = all["checks"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["case_id"] == case)
         .cloned()
-        .collect()
+        .collect();
+    assert!(!checks.is_empty(), "no checks for {case}");
+    Some(checks)
 }
 
 /// Checks every backlog metric of `case` that aspa measures; returns how
 /// many were checked.
-fn check_backlog(case: &str, stats: &ScenarioStats) -> usize {
+fn check_backlog(case: &str, stats: &ScenarioStats, checks: Vec<Value>) -> usize {
     let mut checked = 0;
     let mut failures = Vec::new();
-    for check in checks(case) {
+    for check in checks {
         let metric = check["metric"].as_str().unwrap();
         let value = check["value"].as_f64().unwrap();
         let tolerance = check["tolerance_abs"].as_f64().unwrap_or(0.0);
@@ -77,23 +86,32 @@ fn check_backlog(case: &str, stats: &ScenarioStats) -> usize {
 
 #[test]
 fn bl_a_stable_backlog() {
+    let Some(checks) = checks("BL-a") else {
+        return;
+    };
     let scenarios = common::load(&["tests/reference/bl-a.yaml"]);
     let stats = common::simulate(&scenarios, RUNS, 20250101);
-    assert!(check_backlog("BL-a", &stats[0]) >= 25);
+    assert!(check_backlog("BL-a", &stats[0], checks) >= 25);
 }
 
 #[test]
 fn bl_b_growing_backlog() {
+    let Some(checks) = checks("BL-b") else {
+        return;
+    };
     let scenarios = common::load(&["tests/reference/bl-b.yaml"]);
     let stats = common::simulate(&scenarios, RUNS, 20250102);
-    assert!(check_backlog("BL-b", &stats[0]) >= 25);
+    assert!(check_backlog("BL-b", &stats[0], checks) >= 25);
 }
 
 #[test]
 fn bl_d_weekly_seasonality() {
+    let Some(checks) = checks("BL-d") else {
+        return;
+    };
     let scenarios = common::load(&["tests/reference/bl-d.yaml"]);
     let stats = common::simulate(&scenarios, RUNS, 20250104);
-    assert!(check_backlog("BL-d", &stats[0]) >= 25);
+    assert!(check_backlog("BL-d", &stats[0], checks) >= 25);
 }
 
 #[test]
@@ -103,7 +121,10 @@ fn roi_base_through_the_economics_code() {
     flows.extend(std::iter::repeat_n(4_000.0 - 1_000.0, months));
     let savings = 4_000.0 * months as f64;
     let investment = 50_000.0 + 1_000.0 * months as f64;
-    for check in checks("ROI-base") {
+    let Some(checks) = checks("ROI-base") else {
+        return;
+    };
+    for check in checks {
         let value = check["value"].as_f64().unwrap();
         let tolerance = check["tolerance_abs"].as_f64().unwrap();
         let got = match check["metric"].as_str().unwrap() {

@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::plan::Plan;
-use super::rng::{Source, stream};
+use super::rng::{Source, agent_uniform, splitmix64, stream};
 use super::sample::{Skipper, binomial, count};
 use crate::model::{RampUp, Scenario};
 
@@ -138,6 +138,8 @@ enum Origin {
 
 #[derive(Debug, Clone)]
 struct Agent {
+    /// Identity for the agent's own random draws (see `agent_uniform`).
+    id: u64,
     /// Day the agent joined; 0 for the team on day 1 (fully productive).
     joined: u32,
     ramp: RampUp,
@@ -159,7 +161,8 @@ struct Hit {
 pub struct State {
     cohorts: VecDeque<Cohort>,
     agents: Vec<Agent>,
-    joiners: Vec<(u32, Origin)>,
+    /// (day due, origin, identity) of agents still to join.
+    joiners: Vec<(u32, Origin, u64)>,
     hits: Vec<Hit>,
     spikes: Vec<(u32, f64)>,
     pending_reopens: Vec<u64>,
@@ -200,7 +203,8 @@ pub fn simulate(
         weeks: 0.0,
     };
     state.agents.clear();
-    state.agents.extend((0..team.agents).map(|_| Agent {
+    state.agents.extend((0..team.agents).map(|i| Agent {
+        id: u64::from(i),
         joined: 0,
         ramp: no_ramp,
         origin: Origin::Team,
@@ -235,10 +239,10 @@ pub fn simulate(
         training_shares(&state.agents, plan, &mut shares);
         let knowledge_factor = effect_factor(plan, &shares, day, |t| t.knowledge_loss);
         if daily_attrition > 0.0 {
-            let mut rng = stream(seed, replication, Source::Attrition, day);
             let mut i = 0;
             while i < state.agents.len() {
-                if rng.random::<f64>() < daily_attrition {
+                let id = state.agents[i].id;
+                if agent_uniform(seed, replication, Source::Attrition, day, id) < daily_attrition {
                     let agent = state.agents.swap_remove(i);
                     let output = minutes_per_agent * agent.ramp.productivity(day - agent.joined);
                     let minutes = team.knowledge.leaver_hit * unspread * output * knowledge_factor;
@@ -246,9 +250,13 @@ pub fn simulate(
                         state.hits.push(Hit { day, minutes });
                     }
                     if team.replace_leavers {
-                        state
-                            .joiners
-                            .push((day + team.hiring_lead_days.max(1), agent.origin));
+                        // The replacement's identity follows from the leaver's.
+                        let successor = splitmix64(agent.id ^ (u64::from(day) << 40) ^ 0x5245_504c);
+                        state.joiners.push((
+                            day + team.hiring_lead_days.max(1),
+                            agent.origin,
+                            successor,
+                        ));
                     }
                 } else {
                     i += 1;
@@ -256,14 +264,15 @@ pub fn simulate(
             }
         }
         for hire in plan.hires.iter().filter(|h| h.start_day == day) {
-            for _ in 0..hire.hires.count {
-                state.joiners.push((day, Origin::Hire(hire.index)));
+            for k in 0..hire.hires.count {
+                let id = splitmix64(0x4849_5245 << 32 ^ (hire.index as u64) << 20 ^ u64::from(k));
+                state.joiners.push((day, Origin::Hire(hire.index), id));
             }
             one_time += hire.hires.recruiting_cost_per_hire * f64::from(hire.hires.count);
         }
         let mut j = 0;
         while j < state.joiners.len() {
-            let (due, origin) = state.joiners[j];
+            let (due, origin, id) = state.joiners[j];
             if due != day {
                 j += 1;
                 continue;
@@ -283,6 +292,7 @@ pub fn simulate(
                 one_time += t.training.cost_per_agent;
             }
             state.agents.push(Agent {
+                id,
                 joined: day,
                 ramp,
                 origin,
@@ -690,12 +700,10 @@ fn day_capacity(
 ) -> f64 {
     state.present.clear();
     if team.absence > 0.0 {
-        let mut rng = stream(seed, replication, Source::Absence, day);
         state.present.extend(
-            state
-                .agents
-                .iter()
-                .map(|_| rng.random::<f64>() >= team.absence),
+            state.agents.iter().map(|a| {
+                agent_uniform(seed, replication, Source::Absence, day, a.id) >= team.absence
+            }),
         );
     } else {
         state.present.resize(state.agents.len(), true);

@@ -51,6 +51,8 @@ pub struct Scenario {
     pub economics: Economics,
     /// Investments layered on top of the help desk.
     pub interventions: Vec<Intervention>,
+    /// Things in the file that are legal but look unintended.
+    pub warnings: Vec<crate::scenario::Problem>,
 }
 
 impl Scenario {

@@ -138,7 +138,13 @@ pub fn summarise(
                     } else {
                         s.measure(m).count()
                     };
-                    (m, Spread::of(s.measure(m), total))
+                    let mut spread = Spread::of(s.measure(m), total);
+                    // A mean over only the replications that paid back
+                    // would flatter the intervention: leave it undefined.
+                    if m == Measure::PaybackMonth && s.measure(m).count() < s.replications {
+                        spread.mean = None;
+                    }
+                    (m, spread)
                 })
                 .collect();
             let median_trend = s

@@ -96,15 +96,27 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, Problems> {
         }
     }
     if !problems.is_empty() {
-        return Err(Problems(problems));
+        return Err(Problems(dedup(problems)));
     }
     check_run(&mut scenarios)?;
     Ok(scenarios)
 }
 
-/// Checks what only makes sense for the scenarios of one run together, and
-/// puts the baseline first.
-fn check_run(scenarios: &mut Vec<Scenario>) -> Result<(), Problems> {
+/// Drops repeats: a parent's problem is found once per child that extends
+/// it.
+pub fn dedup(problems: Vec<Problem>) -> Vec<Problem> {
+    let mut out: Vec<Problem> = Vec::with_capacity(problems.len());
+    for p in problems {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Checks what only makes sense for the scenarios of one run together
+/// (unique names, exactly one baseline), and puts the baseline first.
+pub fn check_run(scenarios: &mut Vec<Scenario>) -> Result<(), Problems> {
     let mut problems = Vec::new();
     for (i, s) in scenarios.iter().enumerate() {
         if let Some(other) = scenarios[..i].iter().find(|o| o.name == s.name) {

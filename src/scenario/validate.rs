@@ -44,18 +44,30 @@ impl Sources {
 struct Checker<'a> {
     sources: &'a Sources,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 impl Checker<'_> {
-    fn report(&mut self, field: &str, message: String, hint: impl Into<Option<String>>) {
+    fn located(&self, field: &str, message: String, hint: Option<String>) -> Problem {
         let (file, position) = self.sources.locate(field);
-        self.problems.push(Problem {
+        Problem {
             file,
             position,
             field: field.to_string(),
             message,
-            hint: hint.into(),
-        });
+            hint,
+        }
+    }
+
+    fn report(&mut self, field: &str, message: String, hint: impl Into<Option<String>>) {
+        let problem = self.located(field, message, hint.into());
+        self.problems.push(problem);
+    }
+
+    /// Something legal but probably unintended: shown, not refused.
+    fn warn(&mut self, field: &str, message: String, hint: impl Into<Option<String>>) {
+        let warning = self.located(field, message, hint.into());
+        self.warnings.push(warning);
     }
 
     fn required<T: Clone>(&mut self, field: &str, value: &Option<T>, hint: &str) -> Option<T> {
@@ -136,6 +148,7 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
     let mut c = Checker {
         sources,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let source = sources.files[0].0.clone();
 
@@ -168,6 +181,21 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
 
     let demand = demand(&mut c, raw.demand.as_ref(), start_date, horizon);
     let team = team(&mut c, raw.team.as_ref());
+    let end = start_date + chrono::Days::new(u64::from(horizon - 1));
+    for (i, date) in raw
+        .team
+        .iter()
+        .flat_map(|t| t.closed_dates.iter().flatten())
+        .enumerate()
+    {
+        if *date < start_date || *date > end {
+            c.warn(
+                &format!("team.closed_dates[{i}]"),
+                format!("{date} is outside the horizon {start_date} to {end} and has no effect"),
+                "list the holidays of the simulated period".to_string(),
+            );
+        }
+    }
     let work = work(&mut c, raw.work.as_ref());
     let economics = economics(&mut c, raw.economics.as_ref(), &team);
     let interventions = interventions(&mut c, raw, start_date, horizon, &team);
@@ -189,6 +217,7 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
         work,
         economics,
         interventions,
+        warnings: c.warnings,
     })
 }
 

@@ -30,14 +30,16 @@ const WIDTH: u32 = 1200;
 const FONT: &str = "sans-serif";
 
 /// Okabe–Ito colours; scenario i always gets colour i (the baseline black).
+/// The two blues are kept apart (2 and 6) so that up to six scenarios never
+/// get both.
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
     RGBColor(0, 158, 115),
     RGBColor(213, 94, 0),
-    RGBColor(0, 114, 178),
     RGBColor(204, 121, 167),
+    RGBColor(0, 114, 178),
     RGBColor(240, 228, 66),
 ];
 
