@@ -38,7 +38,12 @@ impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Input(_) => 2,
-            AppError::Output(OutputError::Exists(_)) => 2,
+            AppError::Output(
+                OutputError::Exists(_)
+                | OutputError::NotAFolder(_)
+                | OutputError::NotARun(_)
+                | OutputError::HoldsInput(..),
+            ) => 2,
             AppError::Output(_) | AppError::Report(_) => 1,
             AppError::Run(RunError::Cancelled(_)) => 130,
             AppError::Run(RunError::Pool(_)) => 1,
@@ -106,12 +111,22 @@ pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf,
     let scenarios = scenario::load_all(&args.paths)?;
     warn(&scenarios);
     let label = run_label(&scenarios);
-    let folder = RunFolder::prepare(args.out.as_deref(), Path::new("output"), &label, args.force)?;
+    let inputs: Vec<PathBuf> = scenarios
+        .iter()
+        .flat_map(|s| s.chain.iter().cloned())
+        .collect();
+    let folder = RunFolder::prepare(
+        args.out.as_deref(),
+        Path::new("output"),
+        &label,
+        args.force,
+        &inputs,
+    )?;
 
     let config = RunConfig {
         runs: args.runs,
         seed: args.seed,
-        threads: args.threads,
+        threads: usize::from(args.threads),
     };
     let bar = progress_bar(args.runs);
     let tick = || bar.inc(1);

@@ -44,9 +44,10 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 
-    /// Worker threads; 0 uses every core. Does not change the results.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Worker threads, 0 to 256; 0 uses every core. Does not change the
+    /// results.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
 
     /// Run folder to write [default: a new folder output/<name>-<date>-<time>].
     #[arg(long, value_name = "DIR")]

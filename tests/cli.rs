@@ -154,6 +154,7 @@ fn an_existing_run_folder_is_not_overwritten() {
         "mine"
     );
 
+    // --force replaces an earlier run, never a folder that is not one.
     let o = aspa(
         &[
             "run",
@@ -163,12 +164,167 @@ fn an_existing_run_folder_is_not_overwritten() {
             "--out",
             out.to_str().unwrap(),
             "--force",
-            "-q",
         ],
         dir.path(),
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!out.join("keep.txt").exists() && out.join("summary.csv").exists());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not an aspa run folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("keep.txt").exists());
+
+    let run = dir.path().join("run");
+    for _ in 0..2 {
+        let o = aspa(
+            &[
+                "run",
+                &helpdesk(),
+                "--runs",
+                "5",
+                "--out",
+                run.to_str().unwrap(),
+                "--force",
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert!(run.join("manifest.json").exists());
+}
+
+#[test]
+fn the_run_folder_never_replaces_inputs_or_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = dir.path().join("desk");
+    std::fs::create_dir(&desk).unwrap();
+    std::fs::copy(
+        common::root("scenarios/helpdesk/baseline.yaml"),
+        desk.join("baseline.yaml"),
+    )
+    .unwrap();
+    std::fs::write(desk.join("manifest.json"), "{}").unwrap();
+    let o = aspa(
+        &["run", "desk", "--runs", "5", "--out", "desk", "--force"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("would overwrite the scenario file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(desk.join("baseline.yaml").exists());
+
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "keep").unwrap();
+    let o = aspa(
+        &[
+            "run",
+            "desk",
+            "--runs",
+            "5",
+            "--out",
+            "notes.txt",
+            "--force",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+}
+
+#[test]
+fn absurd_thread_counts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = aspa(&["run", &helpdesk(), "--threads", "100000"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("output").exists());
+}
+
+/// Writes `text` as a scenario and returns validate's exit code and stderr.
+fn validate_text(text: &[u8]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
+    let o = aspa(&["validate", "s.yaml"], dir.path());
+    (o.status.code(), stderr(&o))
+}
+
+const GOOD: &str = "start_date: 2025-01-06\ndemand: {new_per_day: 50}\nteam: {agents: 4}\n\
+                    work: {handle_minutes: {mean: 10}}\neconomics: {cost_per_agent_hour: 20}\n";
+
+#[test]
+fn hand_written_mistakes_get_plain_located_messages() {
+    let (code, err) = validate_text(format!("\u{feff}{GOOD}").as_bytes());
+    assert_eq!(code, Some(0), "a byte-order mark is fine: {err}");
+
+    let (code, err) = validate_text(GOOD.replace("agents: 4", "agents: 2.5").as_bytes());
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("s.yaml:3:") && err.contains("expected a whole number"),
+        "{err}"
+    );
+    assert!(!err.contains("u32"), "{err}");
+
+    let (code, err) = validate_text(GOOD.replace("2025-01-06", "2025-02-30").as_bytes());
+    assert_eq!(code, Some(2));
+    assert!(err.contains("that date does not exist"), "{err}");
+
+    let (code, err) = validate_text(
+        GOOD.replace("{new_per_day: 50}", "{new_per_day: 50")
+            .as_bytes(),
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("every [ and { is closed"), "{err}");
+    assert!(
+        err.matches("line").count() <= 1,
+        "position given once: {err}"
+    );
+
+    let (code, err) = validate_text(b"- a\n- b\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("mapping of scenario fields") && !err.contains("Raw"),
+        "{err}"
+    );
+}
+
+#[test]
+fn extends_names_a_scenario_file_and_errors_do_not_echo_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("folder.yaml")).unwrap();
+    for (parent, expected) in [
+        ("/etc/passwd", "is not a .yaml or .yml file"),
+        ("folder.yaml", "is not a regular file"),
+        ("missing.yaml", "does not exist"),
+        ("''", "expected the path of a scenario file"),
+    ] {
+        std::fs::write(dir.path().join("c.yaml"), format!("extends: {parent}\n")).unwrap();
+        let o = aspa(&["validate", "c.yaml"], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{parent}");
+        let err = stderr(&o);
+        assert!(err.contains(expected), "{parent}: {err}");
+        assert!(err.len() < 600 && !err.contains("root:"), "{parent}: {err}");
+    }
+}
+
+#[test]
+fn problems_come_in_file_order() {
+    let text = "start_date: 2025-01-06\ndemand: {new_per_day: -5}\nteam:\n  agents: 4\n  focus: 2\n  absence: 3\n\
+                work: {handle_minutes: {mean: 10}}\neconomics: {cost_per_agent_hour: -1}\n";
+    let (code, err) = validate_text(text.as_bytes());
+    assert_eq!(code, Some(2));
+    let lines: Vec<usize> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: ").or(Some(l)))
+        .filter_map(|l| l.strip_prefix("s.yaml:"))
+        .filter_map(|l| l.split(':').next()?.parse().ok())
+        .collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
 }
 
 #[test]
@@ -268,4 +424,35 @@ fn an_extends_cycle_is_reported_with_its_chain() {
         err.contains("cycle") && err.contains("a.yaml → ") && err.contains("b.yaml"),
         "{err}"
     );
+}
+
+#[test]
+fn an_interrupted_run_exits_130_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aspa"))
+        .args([
+            "run",
+            common::root("scenarios/contact-centre").to_str().unwrap(),
+        ])
+        .args(["--runs", "1000000", "--out", "big"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it get into the simulation, then interrupt as Ctrl-C does.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
 }

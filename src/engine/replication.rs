@@ -15,6 +15,7 @@
 //! 8. the end-of-day counts and costs are recorded.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
 
@@ -178,6 +179,30 @@ pub fn simulate(
     state: &mut State,
     out: &mut Trajectory,
 ) {
+    simulate_until(
+        scenario,
+        plan,
+        seed,
+        replication,
+        state,
+        out,
+        &AtomicBool::new(false),
+    );
+}
+
+/// [`simulate`], stopping at the start of a day once `stop` is set (the
+/// trajectory is then incomplete and must be discarded). A day of even the
+/// largest accepted scenario takes well under a second, so a run stops
+/// promptly when interrupted.
+pub fn simulate_until(
+    scenario: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    replication: u64,
+    state: &mut State,
+    out: &mut Trajectory,
+    stop: &AtomicBool,
+) {
     let horizon = scenario.horizon_days;
     let team = &scenario.team;
     let work = &scenario.work;
@@ -231,6 +256,9 @@ pub fn simulate(
     let mut shares = vec![0.0; plan.trainings.len()];
 
     for day in 1..=horizon {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
         let d = &plan.days[day as usize - 1];
         let mut one_time = d.one_time_cost;
         let mut running = d.running_cost;

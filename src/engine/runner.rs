@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::plan::Plan;
-use super::replication::{State, Trajectory, simulate};
+use super::replication::{State, Trajectory, simulate_until};
 use crate::model::Scenario;
 use crate::stats::trend::FLAT_BAND_SHARE_OF_WEEKLY_DEMAND;
 use crate::stats::{Comparison, ScenarioStats, TrendRule};
@@ -101,16 +101,27 @@ impl Worker {
         }
     }
 
-    fn replicate(&mut self, scenarios: &[Scenario], plans: &[Plan], seed: u64, replication: u64) {
+    fn replicate(
+        &mut self,
+        scenarios: &[Scenario],
+        plans: &[Plan],
+        seed: u64,
+        replication: u64,
+        cancel: &AtomicBool,
+    ) {
         for (i, (scenario, plan)) in scenarios.iter().zip(plans).enumerate() {
-            simulate(
+            simulate_until(
                 scenario,
                 plan,
                 seed,
                 replication,
                 &mut self.state,
                 &mut self.trajectories[i],
+                cancel,
             );
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return;
         }
         let (baseline, others) = self
             .trajectories
@@ -162,7 +173,13 @@ pub fn run(
                 || Worker::new(scenarios, &plans),
                 |mut worker, replication| {
                     if !cancel.load(Ordering::Relaxed) {
-                        worker.replicate(scenarios, &plans, config.seed, replication as u64);
+                        worker.replicate(
+                            scenarios,
+                            &plans,
+                            config.seed,
+                            replication as u64,
+                            cancel,
+                        );
                         progress();
                     }
                     worker

@@ -13,6 +13,15 @@ pub enum OutputError {
     /// The folder exists and holds files.
     #[error("{} already exists and is not empty", .0.display())]
     Exists(PathBuf),
+    /// `--out` names something that is not a folder.
+    #[error("{} exists and is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// `--force` would replace a folder that is not an earlier run.
+    #[error("{} holds files but no manifest.json: it is not an aspa run folder, so --force will not replace it", .0.display())]
+    NotARun(PathBuf),
+    /// The run folder would replace or hold a scenario file of the run.
+    #[error("{} would overwrite the scenario file {}", .0.display(), .1.display())]
+    HoldsInput(PathBuf, PathBuf),
     /// The folder cannot be created or written.
     #[error("cannot write to {}: {source}", path.display())]
     Unwritable {
@@ -39,24 +48,63 @@ fn unwritable(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
+/// The file name of a staging folder for `name`, and its prefix.
+const PARTIAL: &str = ".partial-";
+
+/// Removes staging folders of `name` left by runs that were killed (their
+/// process is gone).
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{PARTIAL}");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && pid != std::process::id() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl RunFolder {
     /// Prepares `out`, or a new folder `<base>/<label>-<timestamp>` when
-    /// `out` is `None`. With `force` an existing `out` is replaced when the
-    /// run completes. Fails now, before any simulation, if the place cannot
-    /// be written.
+    /// `out` is `None`. With `force` an earlier run folder at `out` is
+    /// replaced when the run completes; a folder that is not a run, one
+    /// that holds any of `inputs`, or a file is never replaced. Fails now,
+    /// before any simulation, if the place cannot be written.
     pub fn prepare(
         out: Option<&Path>,
         base: &Path,
         label: &str,
         force: bool,
+        inputs: &[PathBuf],
     ) -> Result<RunFolder, OutputError> {
         let target = match out {
             Some(dir) => {
-                let busy = dir.exists()
-                    && (dir.is_file()
-                        || fs::read_dir(dir).map_err(unwritable(dir))?.next().is_some());
+                if dir.exists() && !dir.is_dir() {
+                    return Err(OutputError::NotAFolder(dir.to_path_buf()));
+                }
+                let busy =
+                    dir.is_dir() && fs::read_dir(dir).map_err(unwritable(dir))?.next().is_some();
                 if busy && !force {
                     return Err(OutputError::Exists(dir.to_path_buf()));
+                }
+                if busy && !dir.join("manifest.json").is_file() {
+                    return Err(OutputError::NotARun(dir.to_path_buf()));
+                }
+                if let Ok(folder) = fs::canonicalize(dir) {
+                    for input in inputs {
+                        if fs::canonicalize(input).is_ok_and(|i| i.starts_with(&folder)) {
+                            return Err(OutputError::HoldsInput(dir.to_path_buf(), input.clone()));
+                        }
+                    }
                 }
                 dir.to_path_buf()
             }
@@ -75,22 +123,30 @@ impl RunFolder {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&parent).map_err(unwritable(&parent))?;
+        let fail = |source| OutputError::Unwritable {
+            path: target.clone(),
+            source,
+        };
+        fs::create_dir_all(&parent).map_err(fail)?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "run".into());
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        remove_stale_staging(&parent, &name);
+        let staging = parent.join(format!(".{name}{PARTIAL}{}", std::process::id()));
         if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(unwritable(&staging))?;
+            fs::remove_dir_all(&staging).map_err(fail)?;
         }
-        fs::create_dir(&staging).map_err(unwritable(&staging))?;
+        fs::create_dir(&staging).map_err(fail)?;
         // Prove the folder is writable before the run starts.
         let probe = staging.join(".probe");
-        fs::File::create(&probe)
+        let written = fs::File::create(&probe)
             .and_then(|mut f| f.write_all(b"aspa"))
-            .and_then(|_| fs::remove_file(&probe))
-            .map_err(unwritable(&staging))?;
+            .and_then(|_| fs::remove_file(&probe));
+        if let Err(source) = written {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(fail(source));
+        }
         Ok(RunFolder {
             replace: target.exists(),
             target,
@@ -112,12 +168,8 @@ impl RunFolder {
 
     /// Moves the finished run into place.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        if self.replace && self.target.exists() {
-            if self.target.is_dir() {
-                fs::remove_dir_all(&self.target).map_err(unwritable(&self.target))?;
-            } else {
-                fs::remove_file(&self.target).map_err(unwritable(&self.target))?;
-            }
+        if self.replace && self.target.is_dir() {
+            fs::remove_dir_all(&self.target).map_err(unwritable(&self.target))?;
         }
         fs::rename(&self.staging, &self.target).map_err(unwritable(&self.target))?;
         self.committed = true;

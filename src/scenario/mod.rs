@@ -68,6 +68,12 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
             }
         } else if path.is_file() {
             files.push(path.clone());
+        } else if path.exists() {
+            problems.push(file_problem(
+                path,
+                "is not a regular file or a folder".into(),
+                Some("name a scenario file (.yaml) or a folder of them".into()),
+            ));
         } else {
             problems.push(file_problem(
                 path,
@@ -76,11 +82,19 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(Problems(problems))
+    if !problems.is_empty() {
+        return Err(Problems(problems));
     }
+    // The same file named twice (directly and through its folder) is one
+    // scenario.
+    let mut seen = Vec::new();
+    files.retain(|f| {
+        let key = fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
+    Ok(files)
 }
 
 /// Loads and checks every scenario in `paths`, then the run as a whole:
@@ -206,7 +220,7 @@ pub fn load(path: &Path) -> Result<Scenario, Problems> {
         }
         let layer = read_layer(&file)?;
         if let Some(parent) = layer.value.get("extends") {
-            let Some(parent) = parent.as_str() else {
+            let Some(parent) = parent.as_str().filter(|p| !p.trim().is_empty()) else {
                 return Err(Problems(vec![Problem {
                     file: file.clone(),
                     position: layer.locations.get("extends"),
@@ -216,13 +230,37 @@ pub fn load(path: &Path) -> Result<Scenario, Problems> {
                 }]));
             };
             let parent_path = file.parent().unwrap_or(Path::new(".")).join(parent);
-            if !parent_path.is_file() {
+            let wrong = if !matches!(
+                parent_path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                Some(format!(
+                    "parent {} is not a .yaml or .yml file",
+                    parent_path.display()
+                ))
+            } else if !parent_path.exists() {
+                Some(format!(
+                    "parent file {} does not exist",
+                    parent_path.display()
+                ))
+            } else if !parent_path.is_file() {
+                Some(format!(
+                    "parent {} is not a regular file",
+                    parent_path.display()
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = wrong {
                 return Err(Problems(vec![Problem {
                     file: file.clone(),
                     position: layer.locations.get("extends"),
                     field: "extends".into(),
-                    message: format!("parent file {} does not exist", parent_path.display()),
-                    hint: Some("the path is relative to the folder of this file".into()),
+                    message,
+                    hint: Some(
+                        "name a scenario file; the path is relative to the folder of this file"
+                            .into(),
+                    ),
                 }]));
             }
             next = Some(parent_path);
@@ -271,7 +309,7 @@ fn read_layer(path: &Path) -> Result<Layer, Problems> {
         ));
     }
     let bytes = fs::read(path).map_err(|e| fail(format!("cannot read file: {e}"), None))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         fail(
             format!(
                 "file is not UTF-8 text (bad byte at offset {})",
@@ -280,17 +318,22 @@ fn read_layer(path: &Path) -> Result<Layer, Problems> {
             Some("save the file as UTF-8".into()),
         )
     })?;
+    // Editors on Windows may start the file with a byte-order mark.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_string();
+    }
     if text.trim().is_empty() {
         return Err(fail(
             "file is empty".into(),
             Some("a scenario needs at least start_date, demand, team, work and economics".into()),
         ));
     }
+    // Syntax first (a missing bracket is not a type error), then types.
+    let value: Value =
+        serde_yaml::from_str(&text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
     if let Err(e) = serde_yaml::from_str::<RawScenario>(&text) {
         return Err(Problems(vec![serde_problem(path, &e)]));
     }
-    let value: Value =
-        serde_yaml::from_str(&text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
     if !value.is_mapping() {
         return Err(fail(
             "expected a mapping of scenario fields at the top of the file".into(),
@@ -338,10 +381,7 @@ fn serde_problem(path: &Path, error: &serde_yaml::Error) -> Problem {
         line: l.line(),
         column: l.column(),
     });
-    let mut message = error.to_string();
-    if let Some(cut) = message.rfind(" at line ") {
-        message.truncate(cut);
-    }
+    let mut message = plain_words(&strip_positions(&error.to_string()));
     // serde_yaml puts the field path first: "team.absence: invalid type ...".
     let mut field = String::new();
     if let Some((head, rest)) = message.split_once(": ")
@@ -352,6 +392,7 @@ fn serde_problem(path: &Path, error: &serde_yaml::Error) -> Problem {
         message = rest.to_string();
     }
     let hint = suggest_key(&message).or_else(|| type_hint(&message));
+    let message = shorten_quotes(&message);
     Problem {
         file: path.to_path_buf(),
         position,
@@ -359,6 +400,69 @@ fn serde_problem(path: &Path, error: &serde_yaml::Error) -> Problem {
         message,
         hint,
     }
+}
+
+/// Removes every " at line N column M" (the position is shown in front).
+fn strip_positions(message: &str) -> String {
+    let mut out = message.to_string();
+    while let Some(start) = out.find(" at line ") {
+        let rest = &out[start + " at line ".len()..];
+        let mut end = start + " at line ".len();
+        let mut words = rest.splitn(4, ' ');
+        let (Some(_), Some("column"), Some(col)) = (words.next(), words.next(), words.next())
+        else {
+            break;
+        };
+        let digits = col.chars().take_while(|c| c.is_ascii_digit()).count();
+        end += rest.find("column").unwrap_or(0) + "column ".len() + digits;
+        out.replace_range(start..end.min(out.len()), "");
+    }
+    out
+}
+
+/// serde's type names in words a scenario writer knows.
+fn plain_words(message: &str) -> String {
+    message
+        .replace(
+            "expected struct RawScenario",
+            "expected a mapping of scenario fields (key: value)",
+        )
+        .replace(
+            "expected struct RawIntervention",
+            "expected a mapping with one of training, task_management, tools, hires",
+        )
+        .replace("expected u32", "expected a whole number, 0 or more")
+        .replace("expected u64", "expected a whole number, 0 or more")
+        .replace("expected f64", "expected a number")
+        .replace("expected a boolean", "expected true or false")
+        .replace("input is out of range", "that date does not exist")
+}
+
+/// Cuts quoted values to 40 characters, so that an error never echoes a
+/// whole file someone pointed at by mistake.
+fn shorten_quotes(message: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    let mut run = 0;
+    for c in message.chars() {
+        if c == '"' {
+            inside = !inside;
+            run = 0;
+            out.push(c);
+            continue;
+        }
+        if inside {
+            run += 1;
+            if run > 40 {
+                if run == 41 {
+                    out.push('…');
+                }
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// For "unknown field `absense`, expected one of `a`, `b`": the nearest.
@@ -378,18 +482,26 @@ fn suggest_key(message: &str) -> Option<String> {
 }
 
 fn type_hint(message: &str) -> Option<String> {
-    if message.contains("expected f64")
-        || message.contains("expected u32")
-        || message.contains("expected u64")
-    {
-        Some("write a plain number, without quotes or units".into())
+    let hint = if message.contains("expected a whole number") {
+        "write a whole number without quotes, units or a decimal point, such as 12"
+    } else if message.contains("expected a number") {
+        "write a plain number without quotes or units; shares are fractions, 0.05 for 5 %"
+    } else if message.contains("date does not exist") {
+        "check the day of the month; dates are YYYY-MM-DD"
     } else if message.contains("input contains invalid characters")
         || message.contains("premature end of input")
     {
-        Some("dates are written as YYYY-MM-DD, for example 2025-03-01".into())
+        "dates are written as YYYY-MM-DD, for example 2025-03-01"
+    } else if message.contains("cannot start any token") {
+        "YAML indents with spaces, not tabs"
+    } else if message.contains("did not find expected") || message.contains("while parsing") {
+        "check the indentation and that every [ and { is closed"
     } else if message.contains("duplicate") {
-        Some("remove one of the two entries".into())
+        "remove one of the two entries"
+    } else if message.contains("more than one document") {
+        "a scenario file holds one YAML document: remove the extra `---` lines"
     } else {
-        None
-    }
+        return None;
+    };
+    Some(hint.into())
 }

@@ -19,6 +19,8 @@ pub const MAX_HORIZON_DAYS: u32 = 3653;
 pub const MAX_NEW_PER_DAY: f64 = 1e7;
 /// Largest team accepted, in agents.
 pub const MAX_AGENTS: u32 = 100_000;
+/// Largest opening debt accepted, in contacts.
+pub const MAX_OPENING_DEBT: u64 = 1_000_000_000;
 
 /// The files a scenario was assembled from, its own file first, each with
 /// the positions of its fields.
@@ -200,7 +202,24 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
     let economics = economics(&mut c, raw.economics.as_ref(), &team);
     let interventions = interventions(&mut c, raw, start_date, horizon, &team);
 
+    if team.agents == 0 {
+        c.warn(
+            "team.agents",
+            "is 0: nobody works unless interventions hire".into(),
+            None,
+        );
+    }
+    if !team.open_weekdays.iter().any(|&o| o) {
+        c.warn(
+            "team.open_weekdays",
+            "is empty: the team never works".into(),
+            "list the days the team works, such as [mon, tue, wed, thu, fri]".to_string(),
+        );
+    }
     if !c.problems.is_empty() {
+        // In file order, as a reader goes through the file.
+        c.problems
+            .sort_by_key(|p| (p.file.clone(), p.position.map(|q| (q.line, q.column))));
         return Err(c.problems);
     }
     Ok(Scenario {
@@ -367,6 +386,16 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
     });
 
     let opening_debt = raw.opening_debt.unwrap_or(0);
+    if opening_debt > MAX_OPENING_DEBT {
+        c.report(
+            "demand.opening_debt",
+            format!(
+                "{opening_debt} open contacts is more than aspa simulates ({MAX_OPENING_DEBT})"
+            ),
+            None,
+        );
+    }
+    let opening_debt = opening_debt.min(MAX_OPENING_DEBT);
     let opening_dropped = raw.opening_dropped.unwrap_or(0);
     if opening_dropped > opening_debt {
         c.report(
@@ -743,6 +772,13 @@ fn interventions(
             RawKind::Hires(t) => InterventionKind::Hires(intervention::Hires {
                 count: {
                     let count = t.count.unwrap_or(1);
+                    if count > MAX_AGENTS {
+                        c.report(
+                            &f("count"),
+                            format!("expected at most {MAX_AGENTS} hires, got {count}"),
+                            None,
+                        );
+                    }
                     if count > 0 && t.salary_per_month.is_none() {
                         c.report(
                             &f("salary_per_month"),
