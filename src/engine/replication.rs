@@ -203,111 +203,210 @@ pub fn simulate_until(
     out: &mut Trajectory,
     stop: &AtomicBool,
 ) {
-    let horizon = scenario.horizon_days;
-    let team = &scenario.team;
-    let work = &scenario.work;
-    let econ = &scenario.economics;
-    out.reset(horizon as usize);
-
-    state.cohorts.clear();
-    state.cohorts.push_back(Cohort {
-        day: 0,
-        visible: scenario.demand.opening_debt
-            - scenario
-                .demand
-                .opening_dropped
-                .min(scenario.demand.opening_debt),
-        dropped: scenario
-            .demand
-            .opening_dropped
-            .min(scenario.demand.opening_debt),
-        chasers: 0,
-    });
-    let no_ramp = RampUp {
-        start_productivity: 1.0,
-        weeks: 0.0,
-    };
-    state.agents.clear();
-    state.agents.extend((0..team.agents).map(|i| Agent {
-        id: u64::from(i),
-        joined: 0,
-        ramp: no_ramp,
-        origin: Origin::Team,
-        trained: 0,
-    }));
-    state.joiners.clear();
-    state.hits.clear();
-    state.spikes.clear();
-    state.pending_reopens.clear();
-    state.pending_reopens.resize(horizon as usize + 2, 0);
-    let mut in_hand: Option<InHand> = None;
-
-    let minutes_per_agent = team.hours_per_day * 60.0 * team.focus;
-    let cost_per_minute = econ.cost_per_agent_hour / 60.0;
-    let daily_attrition = team.daily_attrition();
-    let recovery_days = team.knowledge.recovery_weeks * 7.0;
-    let unspread = 1.0 - team.knowledge.spread;
-    let sla = scenario.sla_days;
-    let salary_per_day: Vec<f64> = plan
-        .hires
-        .iter()
-        .map(|h| h.hires.salary_per_month * 12.0 / 365.0)
-        .collect();
-    let mut shares = vec![0.0; plan.trainings.len()];
-
-    for day in 1..=horizon {
+    let mut run = Replication::start(scenario, plan, seed, replication, state, out);
+    for day in 1..=scenario.horizon_days {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        let d = &plan.days[day as usize - 1];
-        let mut one_time = d.one_time_cost;
-        let mut running = d.running_cost;
+        run.day(day);
+    }
+}
 
-        // 1. Team. Leavers first, drawn in agent order.
-        training_shares(&state.agents, plan, &mut shares);
-        let knowledge_factor = effect_factor(plan, &shares, day, |t| t.knowledge_loss);
-        if daily_attrition > 0.0 {
-            let mut i = 0;
-            while i < state.agents.len() {
-                let id = state.agents[i].id;
-                if agent_uniform(seed, replication, Source::Attrition, day, id) < daily_attrition {
-                    let agent = state.agents.swap_remove(i);
-                    let output = minutes_per_agent * agent.ramp.productivity(day - agent.joined);
-                    let minutes = team.knowledge.leaver_hit * unspread * output * knowledge_factor;
-                    if minutes > 0.0 && recovery_days > 0.0 {
-                        state.hits.push(Hit { day, minutes });
-                    }
-                    if team.replace_leavers {
-                        // The replacement's identity follows from the leaver's.
-                        let successor = splitmix64(agent.id ^ (u64::from(day) << 40) ^ 0x5245_504c);
-                        state.joiners.push((
-                            day + team.hiring_lead_days.max(1),
-                            agent.origin,
-                            successor,
-                        ));
-                    }
-                } else {
-                    i += 1;
-                }
+/// One replication in progress: the scenario, its random streams, the
+/// state carried from day to day and the trajectory being written.
+struct Replication<'a> {
+    scenario: &'a Scenario,
+    plan: &'a Plan,
+    seed: u64,
+    index: u64,
+    state: &'a mut State,
+    out: &'a mut Trajectory,
+    /// The contact being worked when yesterday's capacity ran out.
+    in_hand: Option<InHand>,
+    /// Share of agents trained by each training.
+    shares: Vec<f64>,
+    /// Contact minutes of one fully productive agent on an open day.
+    minutes_per_agent: f64,
+    cost_per_minute: f64,
+    daily_attrition: f64,
+    recovery_days: f64,
+    /// 1 − knowledge spread: how much of a person's know-how is theirs alone.
+    unspread: f64,
+    /// Salary per calendar day of each hire intervention's agents.
+    salary_per_day: Vec<f64>,
+}
+
+/// What one day adds up to, filled in by the steps of the day.
+#[derive(Debug, Default)]
+struct Today {
+    one_time: f64,
+    running: f64,
+    labour: f64,
+    /// Contact minutes still available.
+    capacity: f64,
+    lost: u64,
+    chasers: u64,
+    dropped_cost: f64,
+    resolved: u64,
+    resolved_primary: u64,
+}
+
+impl<'a> Replication<'a> {
+    /// Resets `state` and `out` to the scenario's day 0.
+    fn start(
+        scenario: &'a Scenario,
+        plan: &'a Plan,
+        seed: u64,
+        index: u64,
+        state: &'a mut State,
+        out: &'a mut Trajectory,
+    ) -> Self {
+        let team = &scenario.team;
+        let horizon = scenario.horizon_days as usize;
+        out.reset(horizon);
+
+        let demand = &scenario.demand;
+        let dropped = demand.opening_dropped.min(demand.opening_debt);
+        state.cohorts.clear();
+        state.cohorts.push_back(Cohort {
+            day: 0,
+            visible: demand.opening_debt - dropped,
+            dropped,
+            chasers: 0,
+        });
+        let settled = RampUp {
+            start_productivity: 1.0,
+            weeks: 0.0,
+        };
+        state.agents.clear();
+        state.agents.extend((0..team.agents).map(|i| Agent {
+            id: u64::from(i),
+            joined: 0,
+            ramp: settled,
+            origin: Origin::Team,
+            trained: 0,
+        }));
+        state.joiners.clear();
+        state.hits.clear();
+        state.spikes.clear();
+        state.pending_reopens.clear();
+        state.pending_reopens.resize(horizon + 2, 0);
+
+        Replication {
+            scenario,
+            plan,
+            seed,
+            index,
+            state,
+            out,
+            in_hand: None,
+            shares: vec![0.0; plan.trainings.len()],
+            minutes_per_agent: team.hours_per_day * 60.0 * team.focus,
+            cost_per_minute: scenario.economics.cost_per_agent_hour / 60.0,
+            daily_attrition: team.daily_attrition(),
+            recovery_days: team.knowledge.recovery_weeks * 7.0,
+            unspread: 1.0 - team.knowledge.spread,
+            salary_per_day: plan
+                .hires
+                .iter()
+                .map(|h| h.hires.salary_per_month * 12.0 / 365.0)
+                .collect(),
+        }
+    }
+
+    fn rng(&self, source: Source, day: u32) -> rand::rngs::Xoshiro256PlusPlus {
+        stream(self.seed, self.index, source, day)
+    }
+
+    /// Π over trainings of (1 − effect × level × trained share) today.
+    fn training_factor(
+        &self,
+        day: u32,
+        effect: impl Fn(&crate::model::intervention::Training) -> f64,
+    ) -> f64 {
+        effect_factor(self.plan, &self.shares, day, effect)
+    }
+
+    /// The steps of one day, in the order MODEL.md gives.
+    fn day(&mut self, day: u32) {
+        let d = &self.plan.days[day as usize - 1];
+        let mut today = Today {
+            one_time: d.one_time_cost,
+            running: d.running_cost,
+            ..Today::default()
+        };
+        self.leavers(day);
+        self.joiners(day, &mut today);
+        self.pay(day, &mut today);
+        if d.open {
+            today.capacity = self.capacity(day);
+        }
+        let recovery_days = self.recovery_days;
+        self.state
+            .hits
+            .retain(|h| f64::from(day - h.day) < recovery_days);
+        self.dropped_contacts_act(day, &mut today);
+        self.arrivals(day, &today);
+        self.work(day, &mut today);
+        self.reopens(day, &today);
+        self.drops(day);
+        self.record(day, today);
+    }
+
+    /// Step 1a: each agent leaves with the daily attrition probability; the
+    /// leaver's know-how loss starts and a replacement is scheduled.
+    fn leavers(&mut self, day: u32) {
+        training_shares(&self.state.agents, self.plan, &mut self.shares);
+        if self.daily_attrition <= 0.0 {
+            return;
+        }
+        let team = &self.scenario.team;
+        let knowledge_factor = self.training_factor(day, |t| t.knowledge_loss);
+        let mut i = 0;
+        while i < self.state.agents.len() {
+            let id = self.state.agents[i].id;
+            if agent_uniform(self.seed, self.index, Source::Attrition, day, id)
+                >= self.daily_attrition
+            {
+                i += 1;
+                continue;
+            }
+            let agent = self.state.agents.swap_remove(i);
+            let output = self.minutes_per_agent * agent.ramp.productivity(day - agent.joined);
+            let minutes = team.knowledge.leaver_hit * self.unspread * output * knowledge_factor;
+            if minutes > 0.0 && self.recovery_days > 0.0 {
+                self.state.hits.push(Hit { day, minutes });
+            }
+            if team.replace_leavers {
+                // The replacement's identity follows from the leaver's.
+                let successor = splitmix64(agent.id ^ (u64::from(day) << 40) ^ 0x5245_504c);
+                let due = day + team.hiring_lead_days.max(1);
+                self.state.joiners.push((due, agent.origin, successor));
             }
         }
+    }
+
+    /// Step 1b: hires and replacements due today join (trained if a
+    /// training onboards them); a training starting today trains everyone.
+    fn joiners(&mut self, day: u32, today: &mut Today) {
+        let plan = self.plan;
         for hire in plan.hires.iter().filter(|h| h.start_day == day) {
             for k in 0..hire.hires.count {
                 let id = splitmix64(0x4849_5245 << 32 ^ (hire.index as u64) << 20 ^ u64::from(k));
-                state.joiners.push((day, Origin::Hire(hire.index), id));
+                self.state.joiners.push((day, Origin::Hire(hire.index), id));
             }
-            one_time += hire.hires.recruiting_cost_per_hire * f64::from(hire.hires.count);
+            today.one_time += hire.hires.recruiting_cost_per_hire * f64::from(hire.hires.count);
         }
         let mut j = 0;
-        while j < state.joiners.len() {
-            let (due, origin, id) = state.joiners[j];
+        while j < self.state.joiners.len() {
+            let (due, origin, id) = self.state.joiners[j];
             if due != day {
                 j += 1;
                 continue;
             }
-            state.joiners.swap_remove(j);
+            self.state.joiners.swap_remove(j);
             let ramp = match origin {
-                Origin::Team => team.ramp_up,
+                Origin::Team => self.scenario.team.ramp_up,
                 Origin::Hire(k) => plan.hires[k].hires.ramp_up,
             };
             let mut trained = 0;
@@ -317,9 +416,9 @@ pub fn simulate_until(
                 .filter(|t| t.training.onboarding && t.start_day <= day)
             {
                 trained |= 1 << t.bit;
-                one_time += t.training.cost_per_agent;
+                today.one_time += t.training.cost_per_agent;
             }
-            state.agents.push(Agent {
+            self.state.agents.push(Agent {
                 id,
                 joined: day,
                 ramp,
@@ -328,215 +427,275 @@ pub fn simulate_until(
             });
         }
         for t in plan.trainings.iter().filter(|t| t.start_day == day) {
-            for agent in &mut state.agents {
+            for agent in &mut self.state.agents {
                 agent.trained |= 1 << t.bit;
             }
-            one_time += t.training.cost_per_agent * state.agents.len() as f64;
+            today.one_time += t.training.cost_per_agent * self.state.agents.len() as f64;
         }
-        training_shares(&state.agents, plan, &mut shares);
+        training_shares(&self.state.agents, plan, &mut self.shares);
+    }
 
-        let mut capacity = 0.0;
-        let mut labour = 0.0;
-        for agent in &state.agents {
+    /// Labour of the team on open days; salaries of hires and licences on
+    /// every calendar day.
+    fn pay(&self, day: u32, today: &mut Today) {
+        let d = &self.plan.days[day as usize - 1];
+        let team = &self.scenario.team;
+        let per_open_day = team.hours_per_day * self.scenario.economics.cost_per_agent_hour;
+        for agent in &self.state.agents {
             match agent.origin {
-                Origin::Team if d.open => labour += team.hours_per_day * econ.cost_per_agent_hour,
+                Origin::Team if d.open => today.labour += per_open_day,
                 Origin::Team => {}
-                Origin::Hire(k) => running += salary_per_day[k],
+                Origin::Hire(k) => today.running += self.salary_per_day[k],
             }
         }
-        running += d.licence_per_agent * state.agents.len() as f64;
-        if d.open {
-            capacity = day_capacity(
-                state,
-                plan,
-                team,
-                day,
-                minutes_per_agent,
-                d.dip_factor,
-                unspread,
-                &shares,
-                seed,
-                replication,
+        today.running += d.licence_per_agent * self.state.agents.len() as f64;
+    }
+
+    /// Step 1c: minutes of contact work the team has today: the output of
+    /// the agents present, less training, mentoring, know-how lost to
+    /// leavers and work waiting on absent colleagues.
+    fn capacity(&mut self, day: u32) -> f64 {
+        let team = &self.scenario.team;
+        let plan = self.plan;
+        let d = &plan.days[day as usize - 1];
+        let (seed, index) = (self.seed, self.index);
+        let state = &mut *self.state;
+        state.present.clear();
+        if team.absence > 0.0 {
+            state.present.extend(
+                state.agents.iter().map(|a| {
+                    agent_uniform(seed, index, Source::Absence, day, a.id) >= team.absence
+                }),
             );
+        } else {
+            state.present.resize(state.agents.len(), true);
         }
-        state
+
+        let mut present = 0.0;
+        let mut absent = 0.0;
+        let mut training = 0.0;
+        let mut mentoring = 0.0;
+        for (agent, &here) in state.agents.iter().zip(&state.present) {
+            let output =
+                self.minutes_per_agent * agent.ramp.productivity(day - agent.joined) * d.dip_factor;
+            if !here {
+                absent += output;
+                continue;
+            }
+            present += output;
+            for t in &plan.trainings {
+                if agent.trained & (1 << t.bit) != 0 && agent.joined < t.start_day {
+                    training += t.minutes_per_agent[day as usize - 1];
+                }
+            }
+            if let Origin::Hire(k) = agent.origin
+                && agent.ramp.is_ramping(day - agent.joined)
+                && plan.open_days_per_week > 0.0
+            {
+                mentoring +=
+                    plan.hires[k].hires.mentoring_hours_per_week * 60.0 / plan.open_days_per_week;
+            }
+        }
+        let knowledge: f64 = state
             .hits
-            .retain(|h| f64::from(day - h.day) < recovery_days);
+            .iter()
+            .map(|h| h.minutes * (1.0 - f64::from(day - h.day) / self.recovery_days).max(0.0))
+            .sum();
+        let absence_factor = effect_factor(plan, &self.shares, day, |t| t.absence_impact);
+        let absence_loss = absent * team.knowledge.absence_hit * self.unspread * absence_factor;
+        (present - training - mentoring - knowledge - absence_loss).max(0.0)
+    }
 
-        // 2. Dropped contacts: customers act, or the team finds them.
-        let mut lost_today = 0;
-        let mut chasers_today = 0;
-        let mut dropped_cost = 0.0;
-        {
-            let mut rng = stream(seed, replication, Source::Chase, day);
-            let p_act = 1.0 / work.drop.chase_after_days;
-            let mut act = Skipper::new(p_act, &mut rng);
-            let mut find = d
-                .resurface_after_days
-                .map(|days| Skipper::new((1.0 / days).min(1.0), &mut rng));
-            for c in state.cohorts.iter_mut().filter(|c| c.dropped > 0) {
-                let acting = act.take(c.dropped, &mut rng);
-                for _ in 0..acting {
-                    if rng.random::<f64>() < work.drop.give_up_share {
-                        lost_today += 1;
-                    } else {
-                        c.visible += 1;
-                        chasers_today += 1;
-                    }
-                }
-                c.dropped -= acting;
-                if let Some(find) = &mut find {
-                    let found = find.take(c.dropped, &mut rng);
-                    c.dropped -= found;
-                    c.visible += found;
-                }
-            }
-            // Chasers caused by dropped contacts are handled at their mean.
-            dropped_cost +=
-                chasers_today as f64 * work.chaser_handle_minutes.mean() * cost_per_minute;
-
-            // 3. Waiting customers chase.
-            if work.chase.daily_probability > 0.0 {
-                let mut chase = Skipper::new(work.chase.daily_probability, &mut rng);
-                for c in state.cohorts.iter() {
-                    if day - c.day >= work.chase.patience_days {
-                        chasers_today += chase.take(c.visible, &mut rng);
-                    }
-                }
-            }
-        }
-
-        // 4. New contacts.
-        let mut spike = 1.0;
-        {
-            let mut rng = stream(seed, replication, Source::Demand, day);
-            if let Some(r) = &scenario.demand.random_spikes {
-                let starts = rng.random::<f64>() < r.per_year / 365.0;
-                let u = rng.random::<f64>();
-                if starts && r.days > 0 {
-                    let multiplier = r.multiplier[0] + (r.multiplier[1] - r.multiplier[0]) * u;
-                    state.spikes.push((day + r.days - 1, multiplier));
-                }
-                state.spikes.retain(|&(end, _)| end >= day);
-                spike = state.spikes.iter().map(|&(_, m)| m).product();
-            }
-            let fresh = count(
-                d.expected_new * spike,
-                scenario.demand.variance_to_mean,
-                &mut rng,
-            );
-            let deflected = if d.deflection > 0.0 {
-                let mut rng = stream(seed, replication, Source::Deflection, day);
-                binomial(fresh, d.deflection, &mut rng)
-            } else {
-                0
-            };
-            let reopens = state.pending_reopens[day as usize];
-            let primaries = fresh - deflected + reopens;
-            state.cohorts.push_back(Cohort {
-                day,
-                visible: primaries,
-                dropped: 0,
-                chasers: chasers_today,
-            });
-            out.new.push(primaries + chasers_today);
-            out.chasers.push(chasers_today);
-        }
-
-        // 5. Work, oldest first.
-        let handle_factor = d.handle_factor * effect_factor(plan, &shares, day, |t| t.handle_time);
-        let mut resolved = 0;
-        let mut resolved_primary = 0;
-        {
-            let mut rng = stream(seed, replication, Source::Handle, day);
-            let mut note = |cohort_day: u32, chaser: bool, n: u64| {
-                resolved += n;
-                if !chaser {
-                    resolved_primary += n;
-                    if day - cohort_day <= sla {
-                        out.totals.resolved_within_sla += n;
-                    }
-                }
-            };
-            if let Some(hand) = &mut in_hand {
-                if capacity >= hand.minutes_left {
-                    capacity -= hand.minutes_left;
-                    note(hand.day, hand.chaser, 1);
-                    in_hand = None;
+    /// Steps 2 and 3: customers act on dropped contacts (give up or chase),
+    /// the team finds some, and waiting customers past their patience
+    /// chase.
+    fn dropped_contacts_act(&mut self, day: u32, today: &mut Today) {
+        let work = &self.scenario.work;
+        let d = &self.plan.days[day as usize - 1];
+        let mut rng = self.rng(Source::Chase, day);
+        let mut act = Skipper::new(1.0 / work.drop.chase_after_days, &mut rng);
+        let mut find = d
+            .resurface_after_days
+            .map(|days| Skipper::new((1.0 / days).min(1.0), &mut rng));
+        for c in self.state.cohorts.iter_mut().filter(|c| c.dropped > 0) {
+            let acting = act.take(c.dropped, &mut rng);
+            for _ in 0..acting {
+                if rng.random::<f64>() < work.drop.give_up_share {
+                    today.lost += 1;
                 } else {
-                    hand.minutes_left -= capacity;
-                    capacity = 0.0;
+                    c.visible += 1;
+                    today.chasers += 1;
                 }
             }
-            for c in state.cohorts.iter_mut() {
-                if capacity <= 0.0 {
+            c.dropped -= acting;
+            if let Some(find) = &mut find {
+                let found = find.take(c.dropped, &mut rng);
+                c.dropped -= found;
+                c.visible += found;
+            }
+        }
+        // Chasers caused by dropped contacts are handled at their mean.
+        today.dropped_cost +=
+            today.chasers as f64 * work.chaser_handle_minutes.mean() * self.cost_per_minute;
+
+        if work.chase.daily_probability > 0.0 {
+            let mut chase = Skipper::new(work.chase.daily_probability, &mut rng);
+            for c in self.state.cohorts.iter() {
+                if day - c.day >= work.chase.patience_days {
+                    today.chasers += chase.take(c.visible, &mut rng);
+                }
+            }
+        }
+    }
+
+    /// Step 4: the day's demand (noise, spikes) less deflection, plus
+    /// reopens due and chasers, form today's cohort.
+    fn arrivals(&mut self, day: u32, today: &Today) {
+        let demand = &self.scenario.demand;
+        let d = &self.plan.days[day as usize - 1];
+        let mut rng = self.rng(Source::Demand, day);
+        let mut spike = 1.0;
+        if let Some(r) = &demand.random_spikes {
+            let starts = rng.random::<f64>() < r.per_year / 365.0;
+            let u = rng.random::<f64>();
+            if starts && r.days > 0 {
+                let multiplier = r.multiplier[0] + (r.multiplier[1] - r.multiplier[0]) * u;
+                self.state.spikes.push((day + r.days - 1, multiplier));
+            }
+            self.state.spikes.retain(|&(end, _)| end >= day);
+            spike = self.state.spikes.iter().map(|&(_, m)| m).product();
+        }
+        let fresh = count(d.expected_new * spike, demand.variance_to_mean, &mut rng);
+        let deflected = if d.deflection > 0.0 {
+            binomial(fresh, d.deflection, &mut self.rng(Source::Deflection, day))
+        } else {
+            0
+        };
+        let primaries = fresh - deflected + self.state.pending_reopens[day as usize];
+        self.state.cohorts.push_back(Cohort {
+            day,
+            visible: primaries,
+            dropped: 0,
+            chasers: today.chasers,
+        });
+        self.out.new.push(primaries + today.chasers);
+        self.out.chasers.push(today.chasers);
+    }
+
+    /// Step 5: capacity on visible contacts, oldest first; the contact in
+    /// hand when it runs out keeps its remaining minutes.
+    fn work(&mut self, day: u32, today: &mut Today) {
+        let work = &self.scenario.work;
+        let d = &self.plan.days[day as usize - 1];
+        let handle_factor = d.handle_factor * self.training_factor(day, |t| t.handle_time);
+        let sla = self.scenario.sla_days;
+        let mut rng = self.rng(Source::Handle, day);
+        let within_sla = &mut self.out.totals.resolved_within_sla;
+        let mut note = |cohort_day: u32, chaser: bool, n: u64| {
+            today.resolved += n;
+            if !chaser {
+                today.resolved_primary += n;
+                if day - cohort_day <= sla {
+                    *within_sla += n;
+                }
+            }
+        };
+        let mut capacity = today.capacity;
+        if let Some(hand) = &mut self.in_hand {
+            if capacity >= hand.minutes_left {
+                capacity -= hand.minutes_left;
+                note(hand.day, hand.chaser, 1);
+                self.in_hand = None;
+            } else {
+                hand.minutes_left -= capacity;
+                capacity = 0.0;
+            }
+        }
+        for c in self.state.cohorts.iter_mut() {
+            if capacity <= 0.0 {
+                break;
+            }
+            for chaser in [false, true] {
+                let (waiting, handle) = if chaser {
+                    (&mut c.chasers, &work.chaser_handle_minutes)
+                } else {
+                    (&mut c.visible, &work.handle_minutes)
+                };
+                let (done, left) =
+                    work_through(*waiting, capacity, handle, handle_factor, &mut rng);
+                note(c.day, chaser, done);
+                *waiting -= done;
+                capacity = 0.0_f64.max(capacity - left.spent);
+                if let Some(minutes_left) = left.in_hand {
+                    *waiting -= 1;
+                    self.in_hand = Some(InHand {
+                        day: c.day,
+                        chaser,
+                        minutes_left,
+                    });
+                    capacity = 0.0;
                     break;
                 }
-                for chaser in [false, true] {
-                    let (waiting, handle) = if chaser {
-                        (&mut c.chasers, &work.chaser_handle_minutes)
-                    } else {
-                        (&mut c.visible, &work.handle_minutes)
-                    };
-                    let (done, left) =
-                        work_through(*waiting, capacity, handle, handle_factor, &mut rng);
-                    note(c.day, chaser, done);
-                    *waiting -= done;
-                    capacity = 0.0_f64.max(capacity - left.spent);
-                    if let Some(minutes_left) = left.in_hand {
-                        *waiting -= 1;
-                        in_hand = Some(InHand {
-                            day: c.day,
-                            chaser,
-                            minutes_left,
-                        });
-                        capacity = 0.0;
-                        break;
-                    }
-                }
             }
         }
+        today.capacity = capacity;
+    }
 
-        // 6. Reopens.
-        let reopen_share = work.reopen.share
-            * d.reopen_factor
-            * effect_factor(plan, &shares, day, |t| t.reopen_share);
-        if reopen_share > 0.0 && resolved_primary > 0 {
-            let mut rng = stream(seed, replication, Source::Reopen, day);
-            let reopened = binomial(resolved_primary, reopen_share, &mut rng);
-            let due = day + work.reopen.after_days.max(1);
-            if due <= horizon {
-                state.pending_reopens[due as usize] += reopened;
-            }
+    /// Step 6: some of today's resolved contacts will come back.
+    fn reopens(&mut self, day: u32, today: &Today) {
+        let work = &self.scenario.work;
+        let d = &self.plan.days[day as usize - 1];
+        let share =
+            work.reopen.share * d.reopen_factor * self.training_factor(day, |t| t.reopen_share);
+        if share <= 0.0 || today.resolved_primary == 0 {
+            return;
         }
+        let reopened = binomial(
+            today.resolved_primary,
+            share,
+            &mut self.rng(Source::Reopen, day),
+        );
+        let due = day + work.reopen.after_days.max(1);
+        if due <= self.scenario.horizon_days {
+            self.state.pending_reopens[due as usize] += reopened;
+        }
+    }
 
-        // 7. Drops among the visible contacts nobody worked today.
-        let hazard = work.drop.daily_hazard
+    /// Step 7: visible contacts nobody worked today may drop.
+    fn drops(&mut self, day: u32) {
+        let d = &self.plan.days[day as usize - 1];
+        let hazard = self.scenario.work.drop.daily_hazard
             * d.drop_factor
-            * effect_factor(plan, &shares, day, |t| t.drop_hazard);
-        if hazard > 0.0 {
-            let mut rng = stream(seed, replication, Source::Drop, day);
-            let mut drop = Skipper::new(hazard, &mut rng);
-            for c in state.cohorts.iter_mut() {
-                let n = drop.take(c.visible, &mut rng);
-                c.visible -= n;
-                c.dropped += n;
-            }
+            * self.training_factor(day, |t| t.drop_hazard);
+        if hazard <= 0.0 {
+            return;
         }
+        let mut rng = self.rng(Source::Drop, day);
+        let mut drop = Skipper::new(hazard, &mut rng);
+        for c in self.state.cohorts.iter_mut() {
+            let n = drop.take(c.visible, &mut rng);
+            c.visible -= n;
+            c.dropped += n;
+        }
+    }
 
-        // 8. Record.
-        while state
-            .cohorts
+    /// Step 8: end-of-day counts and costs.
+    fn record(&mut self, day: u32, mut today: Today) {
+        let econ = &self.scenario.economics;
+        let sla = self.scenario.sla_days;
+        let cohorts = &mut self.state.cohorts;
+        while cohorts
             .front()
             .is_some_and(|c| c.visible + c.dropped + c.chasers == 0)
         {
-            state.cohorts.pop_front();
+            cohorts.pop_front();
         }
+        let in_hand = self.in_hand;
         let mut visible = u64::from(in_hand.is_some());
         let mut dropped = 0;
         let mut past_sla = u64::from(in_hand.is_some_and(|h| day - h.day >= sla));
         let mut dropped_past_sla = 0;
-        for c in &state.cohorts {
+        for c in cohorts.iter() {
             visible += c.visible + c.chasers;
             dropped += c.dropped;
             if day - c.day >= sla {
@@ -545,31 +704,32 @@ pub fn simulate_until(
             }
         }
         let delay = past_sla as f64 * econ.delay_cost_per_contact_day;
-        let lost_cost = lost_today as f64 * econ.lost_contact_cost;
-        dropped_cost += dropped_past_sla as f64 * econ.delay_cost_per_contact_day + lost_cost;
+        let lost_cost = today.lost as f64 * econ.lost_contact_cost;
+        today.dropped_cost += dropped_past_sla as f64 * econ.delay_cost_per_contact_day + lost_cost;
 
+        let out = &mut *self.out;
         out.debt.push(visible + dropped);
         out.visible.push(visible);
         out.dropped.push(dropped);
-        out.resolved.push(resolved);
-        out.lost.push(lost_today);
+        out.resolved.push(today.resolved);
+        out.lost.push(today.lost);
         out.past_sla.push(past_sla);
         out.age_p90.push(age_p90(
-            &state.cohorts,
+            cohorts,
             in_hand.map(|h| h.day),
             visible + dropped,
             day,
         ));
-        out.operating_cost.push(labour + delay + lost_cost);
-        out.one_time_cost.push(one_time);
-        out.running_cost.push(running);
+        out.operating_cost.push(today.labour + delay + lost_cost);
+        out.one_time_cost.push(today.one_time);
+        out.running_cost.push(today.running);
         let t = &mut out.totals;
-        t.labour_cost += labour;
+        t.labour_cost += today.labour;
         t.delay_cost += delay;
         t.lost_cost += lost_cost;
-        t.intervention_cost += one_time + running;
-        t.dropped_cost += dropped_cost;
-        t.resolved_primary += resolved_primary;
+        t.intervention_cost += today.one_time + today.running;
+        t.dropped_cost += today.dropped_cost;
+        t.resolved_primary += today.resolved_primary;
     }
 }
 
@@ -710,66 +870,6 @@ fn effect_factor(
         factor *= 1.0 - effect(&t.training) * t.level[day as usize - 1] * share;
     }
     factor
-}
-
-/// Minutes of contact work the team has today.
-#[allow(clippy::too_many_arguments)]
-fn day_capacity(
-    state: &mut State,
-    plan: &Plan,
-    team: &crate::model::Team,
-    day: u32,
-    minutes_per_agent: f64,
-    dip_factor: f64,
-    unspread: f64,
-    shares: &[f64],
-    seed: u64,
-    replication: u64,
-) -> f64 {
-    state.present.clear();
-    if team.absence > 0.0 {
-        state.present.extend(
-            state.agents.iter().map(|a| {
-                agent_uniform(seed, replication, Source::Absence, day, a.id) >= team.absence
-            }),
-        );
-    } else {
-        state.present.resize(state.agents.len(), true);
-    }
-
-    let mut present = 0.0;
-    let mut absent = 0.0;
-    let mut training = 0.0;
-    let mut mentoring = 0.0;
-    for (agent, &here) in state.agents.iter().zip(&state.present) {
-        let output = minutes_per_agent * agent.ramp.productivity(day - agent.joined) * dip_factor;
-        if !here {
-            absent += output;
-            continue;
-        }
-        present += output;
-        for t in &plan.trainings {
-            if agent.trained & (1 << t.bit) != 0 && agent.joined < t.start_day {
-                training += t.minutes_per_agent[day as usize - 1];
-            }
-        }
-        if let Origin::Hire(k) = agent.origin
-            && agent.ramp.is_ramping(day - agent.joined)
-            && plan.open_days_per_week > 0.0
-        {
-            mentoring +=
-                plan.hires[k].hires.mentoring_hours_per_week * 60.0 / plan.open_days_per_week;
-        }
-    }
-    let recovery_days = team.knowledge.recovery_weeks * 7.0;
-    let knowledge: f64 = state
-        .hits
-        .iter()
-        .map(|h| h.minutes * (1.0 - f64::from(day - h.day) / recovery_days).max(0.0))
-        .sum();
-    let absence_factor = effect_factor(plan, shares, day, |t| t.absence_impact);
-    let absence_loss = absent * team.knowledge.absence_hit * unspread * absence_factor;
-    (present - training - mentoring - knowledge - absence_loss).max(0.0)
 }
 
 #[cfg(test)]
