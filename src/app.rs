@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
-use crate::cli::{RunArgs, ValidateArgs};
+use crate::cli::{RunArgs, SelfcheckArgs, ValidateArgs};
 use crate::engine::runner::{RunError, flat_band};
 use crate::engine::{Plan, RunConfig, run};
 use crate::model::Scenario;
@@ -31,6 +31,9 @@ pub enum AppError {
     /// The run could not start or was stopped.
     #[error("{0}")]
     Run(#[from] RunError),
+    /// Some self-checks failed (exit code 1).
+    #[error("{0} of {1} self-checks failed")]
+    Selfcheck(usize, usize),
 }
 
 impl AppError {
@@ -44,7 +47,7 @@ impl AppError {
                 | OutputError::NotARun(_)
                 | OutputError::HoldsInput(..),
             ) => 2,
-            AppError::Output(_) | AppError::Report(_) => 1,
+            AppError::Output(_) | AppError::Report(_) | AppError::Selfcheck(..) => 1,
             AppError::Run(RunError::Cancelled(_)) => 130,
             AppError::Run(RunError::Pool(_)) => 1,
         }
@@ -93,6 +96,65 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     // What `run` checks of the files together.
     scenario::check_run(&mut loaded)?;
     Ok(())
+}
+
+/// `aspa selfcheck`: prints every check on stdout.
+pub fn selfcheck(args: &SelfcheckArgs) -> Result<(), AppError> {
+    use crate::selfcheck::{Settings, Tolerance, run_all};
+    use comfy_table::presets::UTF8_FULL_CONDENSED;
+
+    let settings = Settings {
+        runs: args.runs,
+        seed: args.seed,
+        threads: usize::from(args.threads),
+    };
+    let checks = run_all(&settings);
+    let mut table = comfy_table::Table::new();
+    table.load_style(UTF8_FULL_CONDENSED).set_header(vec![
+        "Check",
+        "Expected",
+        "Measured",
+        "Tolerance",
+        "Result",
+    ]);
+    let number = |v: f64| {
+        format!("{v:.6}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    for c in &checks {
+        let tolerance = match c.tolerance {
+            Tolerance::Absolute(t) => format!("± {}", number(t)),
+            Tolerance::Interval(lo, hi) => format!("[{}, {}]", number(lo), number(hi)),
+        };
+        table.add_row(vec![
+            c.name.clone(),
+            number(c.expected),
+            number(c.measured),
+            tolerance,
+            if c.passed() {
+                "pass".into()
+            } else {
+                "FAIL".into()
+            },
+        ]);
+    }
+    let failed = checks.iter().filter(|c| !c.passed()).count();
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{table}
+{} passed, {failed} failed ({} replications, seed {}; tolerances are 4 standard errors)",
+        checks.len() - failed,
+        settings.runs,
+        settings.seed
+    );
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(AppError::Selfcheck(failed, checks.len()))
+    }
 }
 
 /// Prints the scenarios' warnings on stderr, each once.

@@ -25,6 +25,25 @@ pub enum Command {
     Run(RunArgs),
     /// Check scenario files without simulating; report every problem.
     Validate(ValidateArgs),
+    /// Check the engine against values computed without it; exit 0 only
+    /// if every check passes.
+    Selfcheck(SelfcheckArgs),
+}
+
+/// Arguments of `aspa selfcheck`.
+#[derive(Debug, Args)]
+pub struct SelfcheckArgs {
+    /// Replications of each Monte Carlo check; tolerances follow from it.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=10_000_000))]
+    pub runs: u64,
+
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Worker threads, 0 to 256; 0 uses every core.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
 }
 
 /// Arguments of `aspa run`.

@@ -14,4 +14,5 @@ pub mod engine;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod selfcheck;
 pub mod stats;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => app::run_scenarios(args, cancel).map(|_| ()),
         Command::Validate(args) => app::validate(args),
+        Command::Selfcheck(args) => app::selfcheck(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -47,6 +47,9 @@ pub struct Trajectory {
     pub age_p90: Vec<u64>,
     /// Chaser contacts among the new ones.
     pub chasers: Vec<u64>,
+    /// Days the contacts resolved today waited: Σ (today − arrival day),
+    /// 0 for one resolved on its arrival day.
+    pub waited_days: Vec<u64>,
     /// Labour + delay + lost-customer cost.
     pub operating_cost: Vec<f64>,
     /// Intervention costs paid once (setup, recruiting, training fees).
@@ -89,6 +92,7 @@ impl Trajectory {
             &mut self.past_sla,
             &mut self.age_p90,
             &mut self.chasers,
+            &mut self.waited_days,
         ] {
             v.clear();
             v.reserve(horizon);
@@ -249,6 +253,7 @@ struct Today {
     dropped_cost: f64,
     resolved: u64,
     resolved_primary: u64,
+    waited_days: u64,
 }
 
 impl<'a> Replication<'a> {
@@ -593,6 +598,7 @@ impl<'a> Replication<'a> {
         let within_sla = &mut self.out.totals.resolved_within_sla;
         let mut note = |cohort_day: u32, chaser: bool, n: u64| {
             today.resolved += n;
+            today.waited_days += n * u64::from(day - cohort_day);
             if !chaser {
                 today.resolved_primary += n;
                 if day - cohort_day <= sla {
@@ -712,6 +718,7 @@ impl<'a> Replication<'a> {
         out.visible.push(visible);
         out.dropped.push(dropped);
         out.resolved.push(today.resolved);
+        out.waited_days.push(today.waited_days);
         out.lost.push(today.lost);
         out.past_sla.push(past_sla);
         out.age_p90.push(age_p90(

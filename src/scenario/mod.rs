@@ -322,6 +322,13 @@ fn read_layer(path: &Path) -> Result<Layer, Problems> {
     if let Some(rest) = text.strip_prefix('\u{feff}') {
         text = rest.to_string();
     }
+    parse_layer(path, &text)
+}
+
+/// Parses one file's text, which `path` names in messages.
+fn parse_layer(path: &Path, text: &str) -> Result<Layer, Problems> {
+    let fail =
+        |message: String, hint: Option<String>| Problems(vec![file_problem(path, message, hint)]);
     if text.trim().is_empty() {
         return Err(fail(
             "file is empty".into(),
@@ -330,8 +337,8 @@ fn read_layer(path: &Path) -> Result<Layer, Problems> {
     }
     // Syntax first (a missing bracket is not a type error), then types.
     let value: Value =
-        serde_yaml::from_str(&text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
-    if let Err(e) = serde_yaml::from_str::<RawScenario>(&text) {
+        serde_yaml::from_str(text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
+    if let Err(e) = serde_yaml::from_str::<RawScenario>(text) {
         return Err(Problems(vec![serde_problem(path, &e)]));
     }
     if !value.is_mapping() {
@@ -343,8 +350,28 @@ fn read_layer(path: &Path) -> Result<Layer, Problems> {
     Ok(Layer {
         path: path.to_path_buf(),
         value,
-        locations: Locations::index(&text),
+        locations: Locations::index(text),
     })
+}
+
+/// Loads a scenario from text rather than a file (built-in scenarios such
+/// as those of `aspa selfcheck`); `label` names it in messages. Such a
+/// scenario cannot `extends` another.
+pub fn load_text(label: &Path, text: &str) -> Result<Scenario, Problems> {
+    let layer = parse_layer(label, text)?;
+    if layer.value.get("extends").is_some() {
+        return Err(Problems(vec![file_problem(
+            label,
+            "a scenario given as text cannot extend a file".into(),
+            None,
+        )]));
+    }
+    let raw: RawScenario = serde_yaml::from_value(layer.value)
+        .map_err(|e| Problems(vec![serde_problem(label, &e)]))?;
+    let sources = Sources {
+        files: vec![(layer.path, layer.locations)],
+    };
+    validate::validate(&raw, &sources).map_err(Problems)
 }
 
 /// Child overrides parent: maps merge key by key, other values replace.
