@@ -365,6 +365,105 @@ fn team_checks(settings: &Settings, out: &mut Vec<Check>) {
     });
 }
 
+/// Ramp-up of hires and a tool's learning dip over time. Both are
+/// deterministic here (no absence, no attrition, fixed handle times of 60
+/// minutes, one hour a day), so the contacts resolved by a day count the
+/// productive hours; the contact in hand at the end is the only rounding.
+fn ramp_checks(settings: &Settings, out: &mut Vec<Check>) {
+    let one = Settings {
+        runs: 1,
+        ..*settings
+    };
+    let base = "start_date: 2025-01-06\nhorizon_days: 28\ndemand: {new_per_day: 0, opening_debt: 100000}\n\
+                work: {handle_minutes: {distribution: fixed, mean: 60}}\neconomics: {cost_per_agent_hour: 0}\n";
+    let hires = scenario(
+        "ramp-up",
+        &format!(
+            "{base}team: {{agents: 0, hours_per_day: 1, open_weekdays: [mon, tue, wed, thu, fri, sat, sun]}}\n\
+             interventions:\n  - hires: {{start: 2025-01-06, count: 10, salary_per_month: 0,\n\
+             \x20     ramp_up: {{start_productivity: 0.2, weeks: 4}}}}\n"
+        ),
+    );
+    let stats = monte_carlo(&hires, &one);
+    // Productivity d − 1 days after joining: 0.2 + 0.8 · min(1, (d − 1) / 28).
+    let expected: f64 = (1..=28)
+        .map(|d| 10.0 * (0.2 + 0.8 * (f64::from(d - 1) / 28.0).min(1.0)))
+        .sum();
+    out.push(Check {
+        name: "ramp-up 20 % → 100 % over 4 weeks: contacts of 10 hires in 28 days".into(),
+        expected,
+        measured: stats.measure(Measure::Resolved).mean().unwrap_or(f64::NAN),
+        tolerance: Tolerance::Absolute(1.0),
+    });
+
+    let tools = scenario(
+        "learning dip",
+        &format!(
+            "{base}team: {{agents: 10, hours_per_day: 1, open_weekdays: [mon, tue, wed, thu, fri, sat, sun]}}\n\
+             interventions:\n  - tools: {{start: 2025-01-06, learning_dip: {{productivity_loss: 0.3, weeks: 2}}}}\n"
+        ),
+    );
+    let stats = monte_carlo(&tools, &one);
+    // Loss d − 1 days after go-live: 0.3 · max(0, 1 − (d − 1) / 14).
+    let expected: f64 = (1..=28)
+        .map(|d| 10.0 * (1.0 - 0.3 * (1.0 - f64::from(d - 1) / 14.0).max(0.0)))
+        .sum();
+    out.push(Check {
+        name: "learning dip 30 % over 2 weeks: contacts of 10 agents in 28 days".into(),
+        expected,
+        measured: stats.measure(Measure::Resolved).mean().unwrap_or(f64::NAN),
+        tolerance: Tolerance::Absolute(1.0),
+    });
+}
+
+/// Dropped tasks: the share of open, unworked contacts that drop in a day
+/// against the hazard, and the mean delay until the customer chases
+/// against `chase_after_days`.
+fn drop_checks(settings: &Settings, out: &mut Vec<Check>) {
+    let n = settings.runs as f64;
+    let contacts = 10_000.0;
+    let hazard = scenario(
+        "drop hazard",
+        "start_date: 2025-01-06\nhorizon_days: 1\ndemand: {new_per_day: 0, opening_debt: 10000}\n\
+         team: {agents: 0}\nwork: {handle_minutes: {mean: 10}, drop: {daily_hazard: 0.05, chase_after_days: 1e9}}\n\
+         economics: {cost_per_agent_hour: 0}\n",
+    );
+    let stats = monte_carlo(&hazard, settings);
+    out.push(Check {
+        name: "drop hazard 5 %: share of unworked contacts dropped in a day".into(),
+        expected: 0.05,
+        measured: stats.daily[2][0].mean().unwrap_or(f64::NAN) / contacts,
+        tolerance: Tolerance::Absolute(4.0 * (0.05 * 0.95 / (contacts * n)).sqrt()),
+    });
+
+    let horizon = 250;
+    let chase = scenario(
+        "chaser delay",
+        &format!(
+            "start_date: 2025-01-06\nhorizon_days: {horizon}\ndemand: {{new_per_day: 0, opening_debt: 10000, opening_dropped: 10000}}\n\
+             team: {{agents: 0}}\nwork: {{handle_minutes: {{mean: 10}}, drop: {{chase_after_days: 10}}}}\n\
+             economics: {{cost_per_agent_hour: 0}}\n"
+        ),
+    );
+    let stats = monte_carlo(&chase, settings);
+    // Chasers are the only new contacts; day d's chasers waited d days.
+    let (mut weighted, mut total) = (0.0, 0.0);
+    for (i, day) in stats.daily[3].iter().enumerate() {
+        let m = day.mean().unwrap_or(0.0);
+        weighted += (i + 1) as f64 * m;
+        total += m;
+    }
+    // Geometric with p = 0.1: mean 10, sd √(1 − p) / p; the tail beyond
+    // the horizon (0.9^250) is negligible.
+    let sd = 0.9f64.sqrt() / 0.1;
+    out.push(Check {
+        name: "chaser delay: mean days until a dropped contact's customer chases".into(),
+        expected: 10.0,
+        measured: weighted / total,
+        tolerance: Tolerance::Absolute(4.0 * sd / (contacts * n).sqrt()),
+    });
+}
+
 /// Every check, in the order they are printed.
 pub fn run_all(settings: &Settings) -> Vec<Check> {
     let mut out = Vec::new();
@@ -375,5 +474,7 @@ pub fn run_all(settings: &Settings) -> Vec<Check> {
     calendar_checks(settings, &mut out);
     handle_checks(settings, &mut out);
     team_checks(settings, &mut out);
+    ramp_checks(settings, &mut out);
+    drop_checks(settings, &mut out);
     out
 }
