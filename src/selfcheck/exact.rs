@@ -41,6 +41,10 @@ pub fn poisson_pmf(lambda: f64) -> (usize, Vec<f64>) {
         }
         pmf.push(p);
     }
+    // ln(mode!) as a sum of logarithms loses a few digits for large
+    // modes; normalising restores a total of 1 to rounding.
+    let total: f64 = pmf.iter().sum();
+    pmf.iter_mut().for_each(|p| *p /= total);
     (first, pmf)
 }
 
