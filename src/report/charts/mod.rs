@@ -379,6 +379,35 @@ fn time_mesh<'a, DB: DrawingBackend + 'a>(
         .draw()
 }
 
+/// The mesh of a chart with one row per scenario: `x_desc` on x, the
+/// scenario names down the y axis (first at the top).
+fn rows_mesh<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    x_desc: &str,
+    x_fmt: &dyn Fn(&f64) -> String,
+    names: &[String],
+) -> Drawn<DB> {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .x_label_formatter(x_fmt)
+        .y_labels(names.len().max(1))
+        .y_label_formatter(&|y| row_label(names, *y))
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+}
+
+/// The name of the scenario drawn at height `y` (rows from the top).
+fn row_label(names: &[String], y: f64) -> String {
+    let i = y.round();
+    if (y - i).abs() > 1e-6 || i < 0.0 || i as usize >= names.len() {
+        return String::new();
+    }
+    names[names.len() - 1 - i as usize].clone()
+}
+
 /// The legend box, drawn where it hides the least.
 fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,

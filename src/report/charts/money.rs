@@ -4,10 +4,9 @@ use chrono::Months;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::trend::row_label;
 use super::{
     Drawn, Report, colour, compared, day_range, fan, label_style, legend, nothing_to_compare,
-    series, span, time_mesh, titled,
+    rows_mesh, series, span, time_mesh, titled,
 };
 use crate::report::format::{money, percent};
 use crate::report::summary::Spread;
@@ -43,16 +42,7 @@ fn boxes<DB: DrawingBackend>(
         .x_label_area_size(45)
         .y_label_area_size(280)
         .build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_labels(n.max(1))
-        .y_label_formatter(&|y| row_label(&names, *y))
-        .x_label_formatter(&|v| fmt(*v))
-        .label_style(label_style())
-        .axis_desc_style(label_style())
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
+    rows_mesh(&mut chart, x_desc, &|v| fmt(*v), &names)?;
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
         BLACK.mix(0.6).stroke_width(2),
@@ -268,16 +258,12 @@ pub fn costs<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report)
         .x_label_area_size(45)
         .y_label_area_size(280)
         .build_cartesian_2d(0.0..x1, -0.5..n as f64 - 0.5)?;
-    chart
-        .configure_mesh()
-        .x_desc(format!("Cost ({})", report.currency))
-        .x_label_formatter(&|v| money(*v))
-        .y_labels(n.max(1))
-        .y_label_formatter(&|y| row_label(&names, *y))
-        .label_style(label_style())
-        .axis_desc_style(label_style())
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
+    rows_mesh(
+        &mut chart,
+        &format!("Cost ({})", report.currency),
+        &|v| money(*v),
+        &names,
+    )?;
     for (row, s) in report.scenarios.iter().enumerate() {
         let y = (n - 1 - row) as f64;
         let mut left = 0.0;

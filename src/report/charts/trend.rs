@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, FONT, Report, colour, label_style, titled};
+use super::{Drawn, FONT, Report, colour, label_style, rows_mesh, titled};
 
 /// The categories, light to dark: rising is the one that must stand out.
 const SHADES: [(RGBColor, &str); 3] = [
@@ -29,16 +29,12 @@ pub fn verdicts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repo
         .iter()
         .map(|s| s.summary.name.clone())
         .collect();
-    chart
-        .configure_mesh()
-        .x_desc("Share of replications")
-        .x_label_formatter(&|v| format!("{:.0} %", v * 100.0))
-        .y_labels(n.max(1))
-        .y_label_formatter(&|y| row_label(&names, *y))
-        .label_style(label_style())
-        .axis_desc_style(label_style())
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
+    rows_mesh(
+        &mut chart,
+        "Share of replications",
+        &|v| format!("{:.0} %", v * 100.0),
+        &names,
+    )?;
     for (row, s) in report.scenarios.iter().enumerate() {
         let y = (n - 1 - row) as f64;
         let shares = [s.summary.p_falling, s.summary.p_flat, s.summary.p_rising];
@@ -77,13 +73,4 @@ pub fn verdicts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repo
         .border_style(BLACK.mix(0.3))
         .label_font(label_style())
         .draw()
-}
-
-/// The name of the scenario drawn at height `y` (rows from the top).
-pub(super) fn row_label(names: &[String], y: f64) -> String {
-    let i = y.round();
-    if (y - i).abs() > 1e-6 || i < 0.0 || i as usize >= names.len() {
-        return String::new();
-    }
-    names[names.len() - 1 - i as usize].clone()
 }
