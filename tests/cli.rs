@@ -23,7 +23,7 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
-fn same_seed_same_bytes_for_any_thread_count_and_another_seed_differs() {
+fn same_seed_same_bytes_for_1_2_and_8_threads_and_repeated_runs() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str, seed: &str, threads: &str| {
         let out = dir.path().join(name);
@@ -48,17 +48,27 @@ fn same_seed_same_bytes_for_any_thread_count_and_another_seed_differs() {
     };
     let one = run("one", "7", "1");
     let two = run("two", "7", "2");
+    let eight = run("eight", "7", "8");
+    let again = run("again", "7", "2");
     let other = run("other", "8", "2");
     for file in [
         "summary.csv",
         "daily.csv",
         "summary.json",
         "table.txt",
+        "manifest.json",
         "debt_fan.svg",
+        "payback.png",
     ] {
         let a = std::fs::read(one.join(file)).unwrap();
-        let b = std::fs::read(two.join(file)).unwrap();
-        assert!(a == b, "{file} differs between 1 and 2 threads");
+        for (label, run) in [
+            ("2 threads", &two),
+            ("8 threads", &eight),
+            ("a repeated run", &again),
+        ] {
+            let b = std::fs::read(run.join(file)).unwrap();
+            assert!(a == b, "{file} differs between 1 thread and {label}");
+        }
     }
     let a = std::fs::read(one.join("summary.csv")).unwrap();
     let c = std::fs::read(other.join("summary.csv")).unwrap();
@@ -428,31 +438,33 @@ fn an_extends_cycle_is_reported_with_its_chain() {
 
 #[test]
 fn an_interrupted_run_exits_130_and_leaves_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aspa"))
-        .args([
-            "run",
-            common::root("scenarios/contact-centre").to_str().unwrap(),
-        ])
-        .args(["--runs", "1000000", "--out", "big"])
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Let it get into the simulation, then interrupt as Ctrl-C does.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    let left: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aspa"))
+            .args([
+                "run",
+                common::root("scenarios/contact-centre").to_str().unwrap(),
+            ])
+            .args(["--runs", "1000000", "--out", "big"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Let it get into the simulation, then interrupt as Ctrl-C does.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let sent = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "after {signal}");
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(left.is_empty(), "left behind after {signal}: {left:?}");
+    }
 }

@@ -338,6 +338,12 @@ fn parse_layer(path: &Path, text: &str) -> Result<Layer, Problems> {
     // Syntax first (a missing bracket is not a type error), then types.
     let value: Value =
         serde_yaml::from_str(text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
+    if value.is_null() {
+        return Err(fail(
+            "file is empty: it holds no scenario fields, only comments or blank lines".into(),
+            Some("a scenario needs at least start_date, demand, team, work and economics".into()),
+        ));
+    }
     if let Err(e) = serde_yaml::from_str::<RawScenario>(text) {
         return Err(Problems(vec![serde_problem(path, &e)]));
     }

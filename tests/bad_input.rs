@@ -1,0 +1,216 @@
+//! One test per kind of bad scenario: exit code 2 and a message that names
+//! the file, the line and column where the file has them, the field, and
+//! what was expected.
+
+mod common;
+
+use std::process::Command;
+
+const GOOD: &str = "start_date: 2025-01-06\ndemand: {new_per_day: 50}\nteam: {agents: 4}\n\
+                    work: {handle_minutes: {mean: 10}}\neconomics: {cost_per_agent_hour: 20}\n";
+
+/// Validates `bytes` as `s.yaml`; returns stderr after asserting exit 2.
+fn refused(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.yaml"), bytes).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_aspa"))
+        .args(["validate", "s.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "accepted:\n{}\n{err}",
+        String::from_utf8_lossy(bytes)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn with(from: &str, to: &str) -> Vec<u8> {
+    assert!(GOOD.contains(from), "{from}");
+    GOOD.replacen(from, to, 1).into_bytes()
+}
+
+#[test]
+fn the_good_file_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.yaml"), GOOD).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_aspa"))
+        .args(["validate", "s.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn empty_and_not_text() {
+    assert!(refused(b"").contains("s.yaml: file is empty"));
+    assert!(refused(b"# only a comment\n").contains("s.yaml: file is empty"));
+    assert!(refused(b"\xff\xfe\x00junk").contains("not UTF-8"));
+}
+
+#[test]
+fn yaml_syntax() {
+    let err = refused(b"start_date: 2025-01-06\n  demand: 3\n");
+    assert!(err.contains("s.yaml:2:"), "{err}");
+}
+
+#[test]
+fn scalars_of_the_wrong_type() {
+    let err = refused(&with("agents: 4", "agents: four"));
+    assert!(
+        err.contains("s.yaml:3:") && err.contains("`team.agents`") && err.contains("whole number"),
+        "{err}"
+    );
+    let err = refused(&with("new_per_day: 50", "new_per_day: \"lots\""));
+    assert!(
+        err.contains("`demand.new_per_day`") && err.contains("expected a number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn keys_given_twice_anywhere() {
+    let err = refused(format!("{GOOD}start_date: 2025-02-03\n").as_bytes());
+    assert!(
+        err.contains("duplicate") && err.contains("start_date"),
+        "{err}"
+    );
+    let err = refused(&with("team: {agents: 4}", "team: {agents: 4, agents: 5}"));
+    assert!(
+        err.contains("duplicate") && err.contains("s.yaml:3:"),
+        "{err}"
+    );
+    let profile = "demand: {new_per_day: 50, weekday_profile: {mon: 1, mon: 2, tue: 1, wed: 1, thu: 1, fri: 1, sat: 1, sun: 1}}";
+    let err = refused(&with("demand: {new_per_day: 50}", profile));
+    assert!(err.contains("duplicate") && err.contains("mon"), "{err}");
+}
+
+#[test]
+fn unknown_keys_get_the_nearest_valid_one() {
+    let err = refused(&with(
+        "team: {agents: 4}",
+        "team: {agents: 4, absense: 0.1}",
+    ));
+    assert!(
+        err.contains("s.yaml:3:") && err.contains("did you mean `absence`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn shares_rates_and_numbers_are_checked() {
+    for (from, to, field, expected) in [
+        (
+            "agents: 4",
+            "agents: 4, absence: 1.5",
+            "team.absence",
+            "between 0 and 1",
+        ),
+        (
+            "agents: 4",
+            "agents: 4, focus: -0.2",
+            "team.focus",
+            "between 0 and 1",
+        ),
+        (
+            "new_per_day: 50",
+            "new_per_day: -3",
+            "demand.new_per_day",
+            "0 or more",
+        ),
+        (
+            "new_per_day: 50",
+            "new_per_day: .nan",
+            "demand.new_per_day",
+            "finite",
+        ),
+        (
+            "cost_per_agent_hour: 20",
+            "cost_per_agent_hour: .inf",
+            "economics.cost_per_agent_hour",
+            "finite",
+        ),
+        (
+            "mean: 10",
+            "mean: 10, cv: -1",
+            "work.handle_minutes.cv",
+            "0 or more",
+        ),
+    ] {
+        let err = refused(&with(from, to));
+        assert!(
+            err.contains(&format!("`{field}`")) && err.contains(expected),
+            "{to}: {err}"
+        );
+        assert!(err.contains("s.yaml:"), "{to}: {err}");
+    }
+}
+
+#[test]
+fn dates_must_exist_and_fall_inside_the_horizon() {
+    let err = refused(&with("2025-01-06", "2025-13-01"));
+    assert!(err.contains("`start_date`"), "{err}");
+    let late = format!("{GOOD}interventions:\n  - tools: {{start: 2026-06-01}}\n");
+    let err = refused(late.as_bytes());
+    assert!(
+        err.contains("s.yaml:7:")
+            && err.contains("`interventions[0].tools.start`")
+            && err.contains("outside the horizon"),
+        "{err}"
+    );
+}
+
+#[test]
+fn profiles_must_be_complete() {
+    let err = refused(&with(
+        "demand: {new_per_day: 50}",
+        "demand: {new_per_day: 50, weekday_profile: {mon: 2, tue: 1}}",
+    ));
+    assert!(
+        err.contains("`demand.weekday_profile`") && err.contains("wed, thu, fri, sat, sun missing"),
+        "{err}"
+    );
+}
+
+#[test]
+fn enormous_aliases_do_not_expand() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9u8 {
+        let (prev, next) = ((b'a' + i) as char, (b'b' + i) as char);
+        text.push_str(&format!("{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    text.push_str(GOOD);
+    let err = refused(text.as_bytes());
+    assert!(err.len() < 2000, "{err}");
+}
+
+#[test]
+fn values_beyond_what_aspa_simulates_are_refused_up_front() {
+    let err = refused(&with("new_per_day: 50", "new_per_day: 1000000000"));
+    assert!(err.contains("more than aspa simulates"), "{err}");
+    let err = refused(&with("2025-01-06\n", "2025-01-06\nhorizon_days: 40000\n"));
+    assert!(
+        err.contains("`horizon_days`") && err.contains("3653"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_ten_year_horizon_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = GOOD.replacen("2025-01-06\n", "2025-01-06\nhorizon_days: 3653\n", 1);
+    std::fs::write(dir.path().join("s.yaml"), text).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_aspa"))
+        .args(["run", "s.yaml", "--runs", "20", "--out", "run", "-q"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let daily = std::fs::read_to_string(dir.path().join("run/daily.csv")).unwrap();
+    assert_eq!(daily.lines().count(), 3653 * 9 + 1);
+}
