@@ -49,37 +49,56 @@ pub fn fan_panels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Re
 /// The median debt of every scenario in one chart.
 pub fn medians<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> Drawn<DB> {
     let area = titled(root, "Median contact debt of every scenario")?;
+    median_lines(
+        &area,
+        report,
+        "debt",
+        "Open contacts at end of day (median)",
+        &|v| count_label(*v),
+        true,
+    )
+}
+
+/// One line per scenario: the median of a daily `metric` over
+/// replications, on a y axis from 0 that fits them all.
+fn median_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    metric: &str,
+    y_desc: &str,
+    y_fmt: &dyn Fn(&f64) -> String,
+    with_legend: bool,
+) -> Drawn<DB> {
     let (x0, x1) = day_range(report);
     let (y0, y1) = span(
         report
             .scenarios
             .iter()
-            .flat_map(|s| series(s, "debt").iter().filter_map(|d| d.p50)),
+            .flat_map(|s| series(s, metric).iter().filter_map(|d| d.p50)),
         true,
     );
-    let mut chart = ChartBuilder::on(&area)
-        .margin(20)
-        .x_label_area_size(50)
+    let mut chart = ChartBuilder::on(area)
+        .margin(15)
+        .x_label_area_size(45)
         .y_label_area_size(80)
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    time_mesh(
-        &mut chart,
-        report,
-        "Open contacts at end of day (median)",
-        &|v| count_label(*v),
-        8,
-    )?;
+    time_mesh(&mut chart, report, y_desc, y_fmt, 8)?;
     for (i, s) in report.scenarios.iter().enumerate() {
         let c = colour(i);
-        chart
-            .draw_series(LineSeries::new(
-                points(series(s, "debt"), |d| d.p50),
-                c.stroke_width(3),
-            ))?
-            .label(s.summary.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+        let line = chart.draw_series(LineSeries::new(
+            points(series(s, metric), |d| d.p50),
+            c.stroke_width(3),
+        ))?;
+        if with_legend {
+            line.label(s.summary.name.clone()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
+            });
+        }
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+    if with_legend {
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    }
+    Ok(())
 }
 
 /// Mean visible and mean dropped debt, stacked, per scenario.
@@ -165,64 +184,20 @@ pub fn backlog_age<DB: DrawingBackend>(
         "How late the debt is: share past the SLA and P90 age (medians)",
     )?;
     let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
-    let (x0, x1) = day_range(report);
-
-    let (s0, s1) = span(
-        report
-            .scenarios
-            .iter()
-            .flat_map(|s| series(s, "past_sla_share").iter().filter_map(|d| d.p50)),
-        true,
-    );
-    let mut chart = ChartBuilder::on(&top)
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(80)
-        .build_cartesian_2d(x0..x1, s0..s1.min(1.05))?;
-    time_mesh(
-        &mut chart,
+    median_lines(
+        &top,
         report,
+        "past_sla_share",
         "Open contacts past the SLA",
         &|v| percent(*v),
-        8,
-    )?;
-    for (i, s) in report.scenarios.iter().enumerate() {
-        let c = colour(i);
-        chart
-            .draw_series(LineSeries::new(
-                points(series(s, "past_sla_share"), |d| d.p50),
-                c.stroke_width(2),
-            ))?
-            .label(s.summary.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-
-    let (a0, a1) = span(
-        report
-            .scenarios
-            .iter()
-            .flat_map(|s| series(s, "age_p90").iter().filter_map(|d| d.p50)),
         true,
-    );
-    let mut chart = ChartBuilder::on(&bottom)
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(80)
-        .build_cartesian_2d(x0..x1, a0..a1)?;
-    time_mesh(
-        &mut chart,
+    )?;
+    median_lines(
+        &bottom,
         report,
+        "age_p90",
         "P90 age of open contacts (days)",
         &|v| count_label(*v),
-        8,
-    )?;
-    for (i, s) in report.scenarios.iter().enumerate() {
-        let c = colour(i);
-        chart.draw_series(LineSeries::new(
-            points(series(s, "age_p90"), |d| d.p50),
-            c.stroke_width(2),
-        ))?;
-    }
-    Ok(())
+        false,
+    )
 }
