@@ -468,3 +468,32 @@ fn an_interrupted_run_exits_130_and_leaves_nothing() {
         assert!(left.is_empty(), "left behind after {signal}: {left:?}");
     }
 }
+
+#[test]
+fn an_unwritable_out_fails_before_the_simulation() {
+    // A million replications of the contact centre would take minutes;
+    // failing at once shows the folder is checked first.
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let o = aspa(
+        &[
+            "run",
+            common::root("scenarios/contact-centre").to_str().unwrap(),
+            "--runs",
+            "1000000",
+            "--out",
+            "/proc/aspa-cannot-write-here/run",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot write to /proc/aspa-cannot-write-here/run"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "it simulated first"
+    );
+}
