@@ -85,7 +85,8 @@ fn monte_carlo(scenario: &Scenario, settings: &Settings) -> ScenarioStats {
 }
 
 /// The daily backlog cases: λ, capacity and opening debt, as a scenario
-/// and as the exact recursion.
+/// (the same files the reference-value tests run) and as the exact
+/// recursion.
 struct Backlog {
     name: &'static str,
     yaml: &'static str,
@@ -99,28 +100,21 @@ fn backlog_cases() -> Vec<Backlog> {
     vec![
         Backlog {
             name: "BL-a stable (λ 100, capacity 105)",
-            yaml: "start_date: 2025-01-06\nhorizon_days: 90\ndemand: {new_per_day: 100}\n\
-                   team: {agents: 15, hours_per_day: 7, open_weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n\
-                   work: {handle_minutes: {distribution: fixed, mean: 60}}\neconomics: {cost_per_agent_hour: 0}\n",
+            yaml: include_str!("../../tests/reference/bl-a.yaml"),
             b0: 0,
             lambdas: vec![100.0; 90],
             capacities: vec![105; 90],
         },
         Backlog {
             name: "BL-b growing (λ 100, capacity 95, 200 open)",
-            yaml: "start_date: 2025-01-06\nhorizon_days: 90\ndemand: {new_per_day: 100, opening_debt: 200}\n\
-                   team: {agents: 19, hours_per_day: 5, open_weekdays: [mon, tue, wed, thu, fri, sat, sun]}\n\
-                   work: {handle_minutes: {distribution: fixed, mean: 60}}\neconomics: {cost_per_agent_hour: 0}\n",
+            yaml: include_str!("../../tests/reference/bl-b.yaml"),
             b0: 200,
             lambdas: vec![100.0; 90],
             capacities: vec![95; 90],
         },
         Backlog {
             name: "BL-d weekly (capacity 100 on weekdays)",
-            yaml: "start_date: 2025-01-06\nhorizon_days: 84\n\
-                   demand: {new_per_day: 90, weekday_profile: {mon: 140, tue: 120, wed: 110, thu: 100, fri: 90, sat: 40, sun: 30}}\n\
-                   team: {agents: 10, hours_per_day: 10}\n\
-                   work: {handle_minutes: {distribution: fixed, mean: 60}}\neconomics: {cost_per_agent_hour: 0}\n",
+            yaml: include_str!("../../tests/reference/bl-d.yaml"),
             b0: 0,
             lambdas: (0..84).map(|d| week[d % 7]).collect(),
             capacities: (0..84).map(|d| if d % 7 < 5 { 100 } else { 0 }).collect(),
