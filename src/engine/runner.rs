@@ -67,10 +67,19 @@ pub fn trend_rule(plan: &Plan) -> TrendRule {
     }
 }
 
+/// Replications whose daily series are added to the daily sketches
+/// together (see [`ScenarioStats::add_daily`]).
+const BLOCK: usize = 32;
+
 /// One worker's buffers and statistics.
 struct Worker {
     stats: Vec<ScenarioStats>,
-    trajectories: Vec<Trajectory>,
+    /// `block[k][i]`: the k-th pending replication of scenario i.
+    block: Vec<Vec<Trajectory>>,
+    /// `net[k][i]`: its cumulative net benefit (empty for the baseline).
+    net: Vec<Vec<Vec<f64>>>,
+    /// Pending replications in `block`.
+    pending: usize,
     comparisons: Vec<Comparison>,
     trends: Vec<TrendRule>,
     state: State,
@@ -84,7 +93,9 @@ impl Worker {
                 .iter()
                 .map(|s| ScenarioStats::new(s.horizon_days as usize))
                 .collect(),
-            trajectories: vec![Trajectory::default(); scenarios.len()],
+            block: Vec::new(),
+            net: Vec::new(),
+            pending: 0,
             comparisons: scenarios
                 .iter()
                 .zip(plans)
@@ -109,35 +120,62 @@ impl Worker {
         replication: u64,
         cancel: &AtomicBool,
     ) {
-        for (i, (scenario, plan)) in scenarios.iter().zip(plans).enumerate() {
+        let k = self.pending;
+        if k == self.block.len() {
+            self.block
+                .push(vec![Trajectory::default(); scenarios.len()]);
+            self.net.push(vec![Vec::new(); scenarios.len()]);
+        }
+        let runs = &mut self.block[k];
+        for ((scenario, plan), out) in scenarios.iter().zip(plans).zip(runs.iter_mut()) {
             simulate_until(
                 scenario,
                 plan,
                 seed,
                 replication,
                 &mut self.state,
-                &mut self.trajectories[i],
+                out,
                 cancel,
             );
         }
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let (baseline, others) = self
-            .trajectories
-            .split_first()
-            .expect("one scenario at least");
+        let (baseline, others) = runs.split_first().expect("one scenario at least");
         for i in 0..plans.len() {
             let run = if i == 0 { baseline } else { &others[i - 1] };
             let base = (i > 0).then_some(baseline);
-            self.stats[i].add(
-                run,
-                base,
-                &mut self.comparisons[i],
-                &self.trends[i],
-                &mut self.scratch,
-            );
+            let comparison = &mut self.comparisons[i];
+            self.stats[i].add(run, base, comparison, &self.trends[i], &mut self.scratch);
+            // Keep this replication's net benefit; the comparison reuses
+            // the buffer it gets back.
+            let net = &mut self.net[k][i];
+            net.clear();
+            if base.is_some() {
+                std::mem::swap(net, &mut comparison.cumulative);
+            }
         }
+        self.pending += 1;
+        if self.pending == BLOCK {
+            self.flush();
+        }
+    }
+
+    /// Adds the pending replications' daily series to the statistics.
+    fn flush(&mut self) {
+        let n = self.pending;
+        for (i, stats) in self.stats.iter_mut().enumerate() {
+            let runs: Vec<&Trajectory> = self.block[..n].iter().map(|b| &b[i]).collect();
+            let net: Vec<&[f64]> = self.net[..n].iter().map(|b| b[i].as_slice()).collect();
+            stats.add_daily(&runs, &net);
+        }
+        self.pending = 0;
+    }
+
+    /// The statistics with nothing pending.
+    fn finish(mut self) -> Worker {
+        self.flush();
+        self
     }
 
     fn merge(mut self, other: Worker) -> Worker {
@@ -189,6 +227,7 @@ pub fn run(
                     worker
                 },
             )
+            .map(Worker::finish)
             .reduce(|| Worker::new(scenarios, &plans), Worker::merge)
     });
     if cancel.load(Ordering::Relaxed) {

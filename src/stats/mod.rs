@@ -191,9 +191,12 @@ impl ScenarioStats {
         self.roi_undefined += other.roi_undefined;
     }
 
-    /// Adds one replication; `baseline` is the same replication of the
-    /// baseline, or `None` for the baseline itself. `band` is the flat band
-    /// of the trend in contacts per week.
+    /// Adds the per-replication measures of one replication; `baseline` is
+    /// the same replication of the baseline, or `None` for the baseline
+    /// itself. For a scenario other than the baseline, `comparison` is left
+    /// holding the replication's cumulative net benefit for
+    /// [`ScenarioStats::add_daily`]. The daily series are added separately,
+    /// a block of replications at a time.
     pub fn add(
         &mut self,
         run: &Trajectory,
@@ -203,34 +206,6 @@ impl ScenarioStats {
         scratch: &mut Vec<f64>,
     ) {
         self.replications += 1;
-        let series: [&[u64]; 8] = [
-            &run.debt,
-            &run.visible,
-            &run.dropped,
-            &run.new,
-            &run.resolved,
-            &run.lost,
-            &run.past_sla,
-            &run.age_p90,
-        ];
-        for (metric, values) in series.iter().enumerate() {
-            for (sketch, &v) in self.daily[metric].iter_mut().zip(values.iter()) {
-                sketch.add_count(v);
-            }
-        }
-        // A day with no open contact has none past the SLA: share 0.
-        for ((sketch, &late), &open) in self.daily[PAST_SLA_SHARE]
-            .iter_mut()
-            .zip(&run.past_sla)
-            .zip(&run.debt)
-        {
-            sketch.add(if open > 0 {
-                late as f64 / open as f64
-            } else {
-                0.0
-            });
-        }
-
         let totals = &run.totals;
         let mut put = |m: Measure, v: f64| self.measures[m as usize].add(v);
         put(
@@ -275,13 +250,56 @@ impl ScenarioStats {
             }
             None => self.roi_undefined += 1,
         }
-        for (sketch, &v) in self.daily[NET_BENEFIT]
-            .iter_mut()
-            .zip(&comparison.cumulative)
-        {
-            sketch.add(v);
+    }
+
+    /// Adds the daily series of a block of replications already counted by
+    /// [`ScenarioStats::add`]: `runs[k]` and, for a scenario other than the
+    /// baseline, its cumulative net benefit `net[k]` (empty for the
+    /// baseline). Each day's sketch takes the whole block at once, so it is
+    /// fetched into cache once per block rather than once per replication;
+    /// the result is the same as adding them one by one.
+    pub fn add_daily(&mut self, runs: &[&Trajectory], net: &[&[f64]]) {
+        let mut columns: Vec<&[u64]> = Vec::with_capacity(runs.len());
+        for metric in 0..PAST_SLA_SHARE {
+            columns.clear();
+            columns.extend(runs.iter().map(|run| count_series(run)[metric]));
+            for (day, sketch) in self.daily[metric].iter_mut().enumerate() {
+                for column in &columns {
+                    sketch.add_count(column[day]);
+                }
+            }
+        }
+        // A day with no open contact has none past the SLA: share 0.
+        for (day, sketch) in self.daily[PAST_SLA_SHARE].iter_mut().enumerate() {
+            for run in runs {
+                let (late, open) = (run.past_sla[day], run.debt[day]);
+                sketch.add(if open > 0 {
+                    late as f64 / open as f64
+                } else {
+                    0.0
+                });
+            }
+        }
+        for (day, sketch) in self.daily[NET_BENEFIT].iter_mut().enumerate() {
+            for series in net.iter().filter(|s| !s.is_empty()) {
+                sketch.add(series[day]);
+            }
         }
     }
+}
+
+/// The daily count series of a replication, in [`DAILY_METRICS`] order.
+fn count_series(run: &Trajectory) -> [&[u64]; PAST_SLA_SHARE] {
+    [
+        &run.debt,
+        &run.visible,
+        &run.dropped,
+        &run.new,
+        &run.resolved,
+        &run.lost,
+        &run.past_sla,
+        &run.age_p90,
+    ]
 }
 
 /// How a scenario's trend is measured and judged.
