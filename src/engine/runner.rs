@@ -3,13 +3,15 @@
 //! Replication r of every scenario uses the random streams of r (see
 //! [`super::rng`]), so the scenarios of a run share their random numbers
 //! and a scenario is compared with the baseline replication by
-//! replication. Each rayon worker folds replications into its own
-//! [`ScenarioStats`]; the partial statistics then merge. Merging is exact
-//! and order-independent, so the output is the same for any thread count.
-//! Memory holds one set of statistics per worker, whatever the number of
-//! replications.
+//! replication. The replications are cut into pieces run in parallel; a
+//! piece adds its replications to the [`ScenarioStats`] of a worker, and
+//! the workers' statistics merge at the end. Merging is exact and
+//! order-independent, so the output is the same for any thread count.
+//! There is at most one worker per thread, so memory holds a few sets of
+//! statistics whatever the number of replications.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -172,12 +174,6 @@ impl Worker {
         self.pending = 0;
     }
 
-    /// The statistics with nothing pending.
-    fn finish(mut self) -> Worker {
-        self.flush();
-        self
-    }
-
     fn merge(mut self, other: Worker) -> Worker {
         for (a, b) in self.stats.iter_mut().zip(&other.stats) {
             a.merge(b);
@@ -203,35 +199,42 @@ pub fn run(
             threads: config.threads,
             source,
         })?;
-    let worker = pool.install(|| {
-        (0..config.runs as usize)
-            .into_par_iter()
-            // Each split folds into its own statistics and merges them at
-            // the end; a few dozen splits keep both cores busy without
-            // allocating and merging hundreds. Merging is exact, so the
-            // split does not change the result.
-            .with_min_len((config.runs as usize / 64).max(16))
-            .fold(
-                || Worker::new(scenarios, &plans),
-                |mut worker, replication| {
-                    if !cancel.load(Ordering::Relaxed) {
-                        worker.replicate(
-                            scenarios,
-                            &plans,
-                            config.seed,
-                            replication as u64,
-                            cancel,
-                        );
-                        progress();
-                    }
-                    worker
-                },
-            )
-            .map(Worker::finish)
-            .reduce(|| Worker::new(scenarios, &plans), Worker::merge)
+    let runs = config.runs;
+    let threads = pool.current_num_threads() as u64;
+    // Small pieces balance the load; four per thread at least.
+    let piece = (runs / (4 * threads)).clamp(1, 4 * BLOCK as u64);
+    // Workers not in use. A piece takes one (or makes one when none is
+    // idle) and gives it back, so there are never more workers than pieces
+    // running at once: memory grows with the threads, not the
+    // replications. Which worker adds which replication does not change
+    // the result, because merging is exact.
+    let idle: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+    let lock = || idle.lock().unwrap_or_else(PoisonError::into_inner);
+    pool.install(|| {
+        (0..runs.div_ceil(piece)).into_par_iter().for_each(|k| {
+            let mut worker = lock()
+                .pop()
+                .unwrap_or_else(|| Worker::new(scenarios, &plans));
+            for replication in k * piece..((k + 1) * piece).min(runs) {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                worker.replicate(scenarios, &plans, config.seed, replication, cancel);
+                progress();
+            }
+            worker.flush();
+            lock().push(worker);
+        });
     });
+    let mut workers = idle.into_inner().unwrap_or_else(PoisonError::into_inner);
     if cancel.load(Ordering::Relaxed) {
         return Err(Cancelled.into());
     }
-    Ok(worker.stats)
+    let mut total = workers
+        .pop()
+        .unwrap_or_else(|| Worker::new(scenarios, &plans));
+    for worker in workers {
+        total = total.merge(worker);
+    }
+    Ok(total.stats)
 }
