@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rand::RngExt;
 
 use super::plan::Plan;
-use super::rng::{Source, agent_uniform, splitmix64, stream};
-use super::sample::{Skipper, binomial, count};
+use super::rng::{AgentDraws, Source, splitmix64, stream};
+use super::sample::{Poissons, Rate, Skipper, binomial, count};
 use crate::model::{RampUp, Scenario};
 
 /// What one replication of one scenario produced, day by day (index
@@ -127,6 +127,12 @@ struct Cohort {
     chasers: u64,
 }
 
+impl Cohort {
+    fn is_empty(&self) -> bool {
+        self.visible + self.dropped + self.chasers == 0
+    }
+}
+
 /// The contact being worked when the day's capacity ran out.
 #[derive(Debug, Clone, Copy)]
 struct InHand {
@@ -143,7 +149,7 @@ enum Origin {
 
 #[derive(Debug, Clone)]
 struct Agent {
-    /// Identity for the agent's own random draws (see `agent_uniform`).
+    /// Identity for the agent's own random draws (see [`AgentDraws`]).
     id: u64,
     /// Day the agent joined; 0 for the team on day 1 (fully productive).
     joined: u32,
@@ -172,6 +178,7 @@ pub struct State {
     spikes: Vec<(u32, f64)>,
     pending_reopens: Vec<u64>,
     present: Vec<bool>,
+    poissons: Poissons,
 }
 
 /// Simulates replication `replication` of `scenario` into `out`.
@@ -238,6 +245,72 @@ struct Replication<'a> {
     unspread: f64,
     /// Salary per calendar day of each hire intervention's agents.
     salary_per_day: Vec<f64>,
+    rates: Rates,
+    /// Set when the team never changes (see [`FixedTeam`]).
+    fixed_team: Option<FixedTeam>,
+}
+
+/// A team without attrition, absence, hires or training: every agent is on
+/// the team from day 1, fully productive, every day. Its days need no walk
+/// over the agents.
+#[derive(Debug, Clone, Copy)]
+struct FixedTeam {
+    agents: f64,
+    labour_per_open_day: f64,
+}
+
+impl FixedTeam {
+    /// The fixed team of `scenario`, if its team is fixed. Its figures are
+    /// computed as the general steps compute them, to the last bit.
+    fn of(scenario: &Scenario, plan: &Plan) -> Option<FixedTeam> {
+        let team = &scenario.team;
+        let fixed = team.daily_attrition() <= 0.0
+            && team.absence <= 0.0
+            && plan.hires.is_empty()
+            && plan.trainings.is_empty();
+        fixed.then(|| FixedTeam {
+            agents: f64::from(team.agents),
+            labour_per_open_day: f64::from(team.agents)
+                * (team.hours_per_day * scenario.economics.cost_per_agent_hour),
+        })
+    }
+}
+
+/// Probabilities of the day's selections, prepared once (see [`Rate`]).
+struct Rates {
+    /// A dropped contact's customer acts today.
+    act: Rate,
+    /// A waiting customer past their patience chases today.
+    chase: Rate,
+    /// A dropped contact is found again today.
+    find: Remembered,
+    /// An unworked visible contact drops today.
+    drop: Remembered,
+}
+
+/// A rate that may change from day to day, prepared again only when it
+/// does.
+struct Remembered(Rate);
+
+impl Remembered {
+    fn at(&mut self, p: f64) -> Rate {
+        if self.0.p() != p {
+            self.0 = Rate::new(p);
+        }
+        self.0
+    }
+}
+
+/// Open contacts at the end of a day.
+#[derive(Debug, Default)]
+struct Open {
+    /// Visible contacts, chasers and the one in hand.
+    visible: u64,
+    dropped: u64,
+    /// Open contacts past the SLA.
+    past_sla: u64,
+    /// Dropped contacts past the SLA.
+    dropped_past_sla: u64,
 }
 
 /// What one day adds up to, filled in by the steps of the day.
@@ -316,6 +389,13 @@ impl<'a> Replication<'a> {
                 .iter()
                 .map(|h| h.hires.salary_per_month * 12.0 / 365.0)
                 .collect(),
+            fixed_team: FixedTeam::of(scenario, plan),
+            rates: Rates {
+                act: Rate::new(1.0 / scenario.work.drop.chase_after_days),
+                chase: Rate::new(scenario.work.chase.daily_probability),
+                find: Remembered(Rate::new(0.0)),
+                drop: Remembered(Rate::new(0.0)),
+            },
         }
     }
 
@@ -340,11 +420,20 @@ impl<'a> Replication<'a> {
             running: d.running_cost,
             ..Today::default()
         };
-        self.leavers(day);
-        self.joiners(day, &mut today);
-        self.pay(day, &mut today);
-        if d.open {
-            today.capacity = self.capacity(day);
+        if let Some(team) = self.fixed_team {
+            // Nobody comes, goes, trains or is away: the same team every day.
+            today.labour += team.labour_per_open_day * f64::from(u8::from(d.open));
+            today.running += d.licence_per_agent * team.agents;
+            if d.open {
+                today.capacity = team.agents * (self.minutes_per_agent * d.dip_factor);
+            }
+        } else {
+            self.leavers(day);
+            self.joiners(day, &mut today);
+            self.pay(day, &mut today);
+            if d.open {
+                today.capacity = self.capacity(day);
+            }
         }
         let recovery_days = self.recovery_days;
         self.state
@@ -354,8 +443,8 @@ impl<'a> Replication<'a> {
         self.arrivals(day, &today);
         self.work(day, &mut today);
         self.reopens(day, &today);
-        self.drops(day);
-        self.record(day, today);
+        let open = self.drops_and_count(day);
+        self.record(day, today, open);
     }
 
     /// Step 1a: each agent leaves with the daily attrition probability; the
@@ -367,12 +456,11 @@ impl<'a> Replication<'a> {
         }
         let team = &self.scenario.team;
         let knowledge_factor = self.training_factor(day, |t| t.knowledge_loss);
+        let draws = AgentDraws::new(self.seed, self.index, Source::Attrition, day);
         let mut i = 0;
         while i < self.state.agents.len() {
             let id = self.state.agents[i].id;
-            if agent_uniform(self.seed, self.index, Source::Attrition, day, id)
-                >= self.daily_attrition
-            {
+            if draws.uniform(id) >= self.daily_attrition {
                 i += 1;
                 continue;
             }
@@ -446,12 +534,15 @@ impl<'a> Replication<'a> {
         let d = &self.plan.days[day as usize - 1];
         let team = &self.scenario.team;
         let per_open_day = team.hours_per_day * self.scenario.economics.cost_per_agent_hour;
+        let mut team_agents = 0u32;
         for agent in &self.state.agents {
             match agent.origin {
-                Origin::Team if d.open => today.labour += per_open_day,
-                Origin::Team => {}
+                Origin::Team => team_agents += 1,
                 Origin::Hire(k) => today.running += self.salary_per_day[k],
             }
+        }
+        if d.open {
+            today.labour += f64::from(team_agents) * per_open_day;
         }
         today.running += d.licence_per_agent * self.state.agents.len() as f64;
     }
@@ -467,40 +558,56 @@ impl<'a> Replication<'a> {
         let state = &mut *self.state;
         state.present.clear();
         if team.absence > 0.0 {
+            let draws = AgentDraws::new(seed, index, Source::Absence, day);
             state.present.extend(
-                state.agents.iter().map(|a| {
-                    agent_uniform(seed, index, Source::Absence, day, a.id) >= team.absence
-                }),
+                state
+                    .agents
+                    .iter()
+                    .map(|a| draws.uniform(a.id) >= team.absence),
             );
         } else {
             state.present.resize(state.agents.len(), true);
         }
 
+        let full_output = self.minutes_per_agent * d.dip_factor;
+        // Agents past their ramp-up are counted, the rest summed.
+        let (mut settled_present, mut settled_absent) = (0u32, 0u32);
         let mut present = 0.0;
         let mut absent = 0.0;
         let mut training = 0.0;
         let mut mentoring = 0.0;
         for (agent, &here) in state.agents.iter().zip(&state.present) {
-            let output =
-                self.minutes_per_agent * agent.ramp.productivity(day - agent.joined) * d.dip_factor;
+            let days = day - agent.joined;
+            let ramping = agent.ramp.is_ramping(days);
+            if !ramping {
+                if here {
+                    settled_present += 1;
+                } else {
+                    settled_absent += 1;
+                }
+            } else if here {
+                present += full_output * agent.ramp.productivity(days);
+            } else {
+                absent += full_output * agent.ramp.productivity(days);
+            }
             if !here {
-                absent += output;
                 continue;
             }
-            present += output;
             for t in &plan.trainings {
                 if agent.trained & (1 << t.bit) != 0 && agent.joined < t.start_day {
                     training += t.minutes_per_agent[day as usize - 1];
                 }
             }
             if let Origin::Hire(k) = agent.origin
-                && agent.ramp.is_ramping(day - agent.joined)
+                && ramping
                 && plan.open_days_per_week > 0.0
             {
                 mentoring +=
                     plan.hires[k].hires.mentoring_hours_per_week * 60.0 / plan.open_days_per_week;
             }
         }
+        present += f64::from(settled_present) * full_output;
+        absent += f64::from(settled_absent) * full_output;
         let knowledge: f64 = state
             .hits
             .iter()
@@ -516,12 +623,16 @@ impl<'a> Replication<'a> {
     /// chase.
     fn dropped_contacts_act(&mut self, day: u32, today: &mut Today) {
         let work = &self.scenario.work;
+        let chasing = work.chase.daily_probability > 0.0;
+        if !chasing && self.state.cohorts.iter().all(|c| c.dropped == 0) {
+            return;
+        }
         let d = &self.plan.days[day as usize - 1];
         let mut rng = self.rng(Source::Chase, day);
-        let mut act = Skipper::new(1.0 / work.drop.chase_after_days, &mut rng);
+        let mut act = Skipper::new(self.rates.act);
         let mut find = d
             .resurface_after_days
-            .map(|days| Skipper::new((1.0 / days).min(1.0), &mut rng));
+            .map(|days| Skipper::new(self.rates.find.at((1.0 / days).min(1.0))));
         for c in self.state.cohorts.iter_mut().filter(|c| c.dropped > 0) {
             let acting = act.take(c.dropped, &mut rng);
             for _ in 0..acting {
@@ -543,8 +654,8 @@ impl<'a> Replication<'a> {
         today.dropped_cost +=
             today.chasers as f64 * work.chaser_handle_minutes.mean() * self.cost_per_minute;
 
-        if work.chase.daily_probability > 0.0 {
-            let mut chase = Skipper::new(work.chase.daily_probability, &mut rng);
+        if chasing {
+            let mut chase = Skipper::new(self.rates.chase);
             for c in self.state.cohorts.iter() {
                 if day - c.day >= work.chase.patience_days {
                     today.chasers += chase.take(c.visible, &mut rng);
@@ -570,7 +681,12 @@ impl<'a> Replication<'a> {
             self.state.spikes.retain(|&(end, _)| end >= day);
             spike = self.state.spikes.iter().map(|&(_, m)| m).product();
         }
-        let fresh = count(d.expected_new * spike, demand.variance_to_mean, &mut rng);
+        let fresh = count(
+            d.expected_new * spike,
+            demand.variance_to_mean,
+            &mut self.state.poissons,
+            &mut rng,
+        );
         let deflected = if d.deflection > 0.0 {
             binomial(fresh, d.deflection, &mut self.rng(Source::Deflection, day))
         } else {
@@ -621,6 +737,9 @@ impl<'a> Replication<'a> {
             if capacity <= 0.0 {
                 break;
             }
+            if c.visible == 0 && c.chasers == 0 {
+                continue;
+            }
             for chaser in [false, true] {
                 let (waiting, handle) = if chaser {
                     (&mut c.chasers, &work.chaser_handle_minutes)
@@ -667,46 +786,61 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// Step 7: visible contacts nobody worked today may drop.
-    fn drops(&mut self, day: u32) {
+    /// Step 7, and the counting of step 8 in the same walk over the
+    /// cohorts: visible contacts nobody worked today may drop; then the
+    /// open contacts are counted.
+    fn drops_and_count(&mut self, day: u32) -> Open {
         let d = &self.plan.days[day as usize - 1];
         let hazard = self.scenario.work.drop.daily_hazard
             * d.drop_factor
             * self.training_factor(day, |t| t.drop_hazard);
-        if hazard <= 0.0 {
-            return;
-        }
-        let mut rng = self.rng(Source::Drop, day);
-        let mut drop = Skipper::new(hazard, &mut rng);
-        for c in self.state.cohorts.iter_mut() {
-            let n = drop.take(c.visible, &mut rng);
-            c.visible -= n;
-            c.dropped += n;
-        }
-    }
-
-    /// Step 8: end-of-day counts and costs.
-    fn record(&mut self, day: u32, mut today: Today) {
-        let econ = &self.scenario.economics;
+        let mut rng = (hazard > 0.0).then(|| self.rng(Source::Drop, day));
+        let mut drop = Skipper::new(self.rates.drop.at(hazard));
         let sla = self.scenario.sla_days;
         let cohorts = &mut self.state.cohorts;
         // Empty cohorts change nothing in any step (a skipper takes no draw
-        // for an empty run), so dropping them keeps every walk over the
-        // cohorts as short as the open contacts' distinct arrival days.
-        cohorts.retain(|c| c.visible + c.dropped + c.chasers > 0);
+        // for an empty run), so removing them only shortens the walks over
+        // the cohorts: work empties the oldest every day, and a sweep once a
+        // week removes the rest.
+        while cohorts.front().is_some_and(Cohort::is_empty) {
+            cohorts.pop_front();
+        }
+        if day % 7 == 0 {
+            cohorts.retain(|c| !c.is_empty());
+        }
         let in_hand = self.in_hand;
-        let mut visible = u64::from(in_hand.is_some());
-        let mut dropped = 0;
-        let mut past_sla = u64::from(in_hand.is_some_and(|h| day - h.day >= sla));
-        let mut dropped_past_sla = 0;
-        for c in cohorts.iter() {
-            visible += c.visible + c.chasers;
-            dropped += c.dropped;
+        let mut open = Open {
+            visible: u64::from(in_hand.is_some()),
+            past_sla: u64::from(in_hand.is_some_and(|h| day - h.day >= sla)),
+            ..Open::default()
+        };
+        for c in cohorts.iter_mut() {
+            if let Some(rng) = &mut rng {
+                let n = drop.take(c.visible, rng);
+                c.visible -= n;
+                c.dropped += n;
+            }
+            open.visible += c.visible + c.chasers;
+            open.dropped += c.dropped;
             if day - c.day >= sla {
-                past_sla += c.visible + c.chasers + c.dropped;
-                dropped_past_sla += c.dropped;
+                open.past_sla += c.visible + c.chasers + c.dropped;
+                open.dropped_past_sla += c.dropped;
             }
         }
+        open
+    }
+
+    /// Step 8: end-of-day counts and costs.
+    fn record(&mut self, day: u32, mut today: Today, open: Open) {
+        let econ = &self.scenario.economics;
+        let cohorts = &self.state.cohorts;
+        let in_hand = self.in_hand;
+        let Open {
+            visible,
+            dropped,
+            past_sla,
+            dropped_past_sla,
+        } = open;
         let delay = past_sla as f64 * econ.delay_cost_per_contact_day;
         let lost_cost = today.lost as f64 * econ.lost_contact_cost;
         today.dropped_cost += dropped_past_sla as f64 * econ.delay_cost_per_contact_day + lost_cost;
@@ -739,27 +873,34 @@ impl<'a> Replication<'a> {
 }
 
 /// The smallest age a (in days) such that at least 90 % of the `open`
-/// contacts are at most a days old: walks the cohorts from the newest.
+/// contacts are at most a days old. Walks the cohorts from the oldest: a
+/// is the age of the first contact, counting from the oldest, beyond the
+/// at most 10 % that may be older.
 fn age_p90(cohorts: &VecDeque<Cohort>, in_hand: Option<u32>, open: u64, day: u32) -> u64 {
     if open == 0 {
         return 0;
     }
-    // ⌈0.9 · open⌉ contacts must be covered.
-    let target = (open * 9).div_ceil(10);
-    let mut covered = 0;
+    // At most open − ⌈0.9 · open⌉ contacts may be older than a.
+    let allowed = open - (open * 9).div_ceil(10);
+    let mut older = 0;
     let mut hand = in_hand;
-    for c in cohorts.iter().rev() {
+    for c in cohorts {
         if let Some(h) = hand
-            && h > c.day
+            && h < c.day
         {
-            covered += 1;
+            older += 1;
             hand = None;
-            if covered >= target {
+            if older > allowed {
                 return u64::from(day - h);
             }
         }
-        covered += c.visible + c.dropped + c.chasers;
-        if covered >= target {
+        // The contact in hand counts with its own cohort's day.
+        if hand == Some(c.day) {
+            older += 1;
+            hand = None;
+        }
+        older += c.visible + c.dropped + c.chasers;
+        if older > allowed {
             return u64::from(day - c.day);
         }
     }
@@ -890,6 +1031,104 @@ mod tests {
                 chasers: 0,
             })
             .collect()
+    }
+
+    /// The definition, walking from the newest until 90 % are covered.
+    fn age_p90_from_the_newest(
+        cohorts: &VecDeque<Cohort>,
+        in_hand: Option<u32>,
+        open: u64,
+        day: u32,
+    ) -> u64 {
+        if open == 0 {
+            return 0;
+        }
+        let target = (open * 9).div_ceil(10);
+        let mut covered = 0;
+        let mut hand = in_hand;
+        for c in cohorts.iter().rev() {
+            if let Some(h) = hand
+                && h > c.day
+            {
+                covered += 1;
+                hand = None;
+                if covered >= target {
+                    return u64::from(day - h);
+                }
+            }
+            covered += c.visible + c.dropped + c.chasers;
+            if covered >= target {
+                return u64::from(day - c.day);
+            }
+        }
+        hand.map_or(0, |h| u64::from(day - h))
+    }
+
+    /// A fixed team's short cut gives the general steps' trajectory.
+    #[test]
+    fn a_fixed_team_takes_a_short_cut_to_the_same_days() {
+        let text = "name: fixed\nstart_date: 2025-01-06\nhorizon_days: 120\n\
+                    demand: {new_per_day: 95, variance_to_mean: 1.5}\n\
+                    team: {agents: 14, hours_per_day: 7.5, focus: 0.9}\n\
+                    work:\n  handle_minutes: {distribution: lognormal, mean: 55, cv: 0.7}\n  \
+                    drop: {daily_hazard: 0.05, chase_after_days: 9}\n\
+                    economics: {cost_per_agent_hour: 31, delay_cost_per_contact_day: 3}\n";
+        let scenario = crate::scenario::load_text(std::path::Path::new("fixed.yaml"), text)
+            .expect("valid scenario");
+        let plan = Plan::new(&scenario);
+        assert!(FixedTeam::of(&scenario, &plan).is_some());
+        for replication in 0..5 {
+            let (mut state, mut short_cut) = (State::default(), Trajectory::default());
+            simulate(&scenario, &plan, 9, replication, &mut state, &mut short_cut);
+            let mut general = Trajectory::default();
+            let mut run =
+                Replication::start(&scenario, &plan, 9, replication, &mut state, &mut general);
+            run.fixed_team = None;
+            for day in 1..=scenario.horizon_days {
+                run.day(day);
+            }
+            assert_eq!(short_cut.debt, general.debt);
+            assert_eq!(short_cut.resolved, general.resolved);
+            assert_eq!(short_cut.operating_cost, general.operating_cost);
+            assert_eq!(short_cut.totals, general.totals);
+        }
+    }
+
+    #[test]
+    fn age_p90_agrees_with_its_definition() {
+        // Fixed pseudo-random cohort sets, with and without a contact in
+        // hand, including empty cohorts and a hand on a cohort's day.
+        let mut x = 12_345u64;
+        let mut next = |m: u64| {
+            x = crate::engine::rng::splitmix64(x);
+            x % m
+        };
+        for _ in 0..20_000 {
+            let n = next(8) as u32;
+            let mut days: Vec<u32> = (0..n).map(|_| 1 + next(30) as u32).collect();
+            days.sort_unstable();
+            days.dedup();
+            let c: VecDeque<Cohort> = days
+                .iter()
+                .map(|&day| Cohort {
+                    day,
+                    visible: next(4),
+                    dropped: next(3),
+                    chasers: next(2),
+                })
+                .collect();
+            let hand = (next(2) == 0).then(|| 1 + next(30) as u32);
+            let open = c
+                .iter()
+                .map(|k| k.visible + k.dropped + k.chasers)
+                .sum::<u64>()
+                + u64::from(hand.is_some());
+            assert_eq!(
+                age_p90(&c, hand, open, 31),
+                age_p90_from_the_newest(&c, hand, open, 31),
+                "{c:?} hand {hand:?}"
+            );
+        }
     }
 
     #[test]

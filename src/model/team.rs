@@ -43,10 +43,10 @@ pub struct RampUp {
 impl RampUp {
     /// Productivity `days` calendar days after the start.
     pub fn productivity(&self, days: u32) -> f64 {
-        let ramp_days = self.weeks * 7.0;
-        if ramp_days <= 0.0 {
+        if !self.is_ramping(days) {
             return 1.0;
         }
+        let ramp_days = self.weeks * 7.0;
         let progress = (f64::from(days) / ramp_days).min(1.0);
         self.start_productivity + (1.0 - self.start_productivity) * progress
     }

@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::engine::sample::count;
+use crate::engine::sample::{Poissons, count};
 use crate::engine::{Plan, RunConfig, State, Trajectory, run, simulate};
 use crate::model::{HandleTime, Scenario, economics};
 use crate::stats::{Measure, ScenarioStats, Sketch};
@@ -237,8 +237,9 @@ fn arrival_checks(settings: &Settings, out: &mut Vec<Check>) {
         ("negative binomial", 40.0, 3.0),
     ] {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed ^ ratio.to_bits());
+        let mut poissons = Poissons::default();
         let xs: Vec<f64> = (0..n)
-            .map(|_| count(mean, ratio, &mut rng) as f64)
+            .map(|_| count(mean, ratio, &mut poissons, &mut rng) as f64)
             .collect();
         let (m, sd) = mean_sd(&xs);
         let var = sd * sd;
