@@ -1,26 +1,49 @@
 //! One replication of the minimal BL-a model, of the shipped help-desk
 //! baseline and of the larger contact-centre example, seeded, so that the
-//! engine's speed can be followed over time. Throughput is reported in
-//! replication-days per second.
+//! engine's speed can be followed over time. The group `replication-days`
+//! reports replication-days per second; the group `contacts` times the
+//! same work and reports contacts per second, counting a replication's
+//! contacts as the mean number of new contacts (fresh demand, reopens and
+//! chasers) over 200 replications.
 
 use std::path::Path;
 
 use aspa::engine::{Plan, State, Trajectory, simulate};
+use aspa::model::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-fn one_replication(c: &mut Criterion) {
+const CASES: [(&str, &str); 3] = [
+    ("bl-a", "tests/reference/bl-a.yaml"),
+    ("helpdesk", "scenarios/helpdesk/baseline.yaml"),
+    ("contact-centre", "scenarios/contact-centre/baseline.yaml"),
+];
+
+fn load(file: &str) -> (Scenario, Plan) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut group = c.benchmark_group("replication");
-    for (name, file) in [
-        ("bl-a", "tests/reference/bl-a.yaml"),
-        ("helpdesk", "scenarios/helpdesk/baseline.yaml"),
-        ("contact-centre", "scenarios/contact-centre/baseline.yaml"),
-    ] {
-        let scenario = aspa::scenario::load(&root.join(file)).expect("shipped scenario loads");
-        let plan = Plan::new(&scenario);
+    let scenario = aspa::scenario::load(&root.join(file)).expect("shipped scenario loads");
+    let plan = Plan::new(&scenario);
+    (scenario, plan)
+}
+
+/// Mean new contacts of one replication, over the first 200.
+fn contacts_per_replication(scenario: &Scenario, plan: &Plan) -> u64 {
+    let (mut state, mut out) = (State::default(), Trajectory::default());
+    let total: u64 = (0..200)
+        .map(|r| {
+            simulate(scenario, plan, 42, r, &mut state, &mut out);
+            out.new.iter().sum::<u64>()
+        })
+        .sum();
+    (total / 200).max(1)
+}
+
+fn bench(c: &mut Criterion, group_name: &str, throughput: impl Fn(&Scenario, &Plan) -> u64) {
+    let mut group = c.benchmark_group(group_name);
+    for (name, file) in CASES {
+        let (scenario, plan) = load(file);
         let mut state = State::default();
         let mut out = Trajectory::default();
-        group.throughput(Throughput::Elements(u64::from(scenario.horizon_days)));
+        group.throughput(Throughput::Elements(throughput(&scenario, &plan)));
         let mut replication = 0;
         group.bench_function(name, |b| {
             b.iter(|| {
@@ -33,5 +56,19 @@ fn one_replication(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_replication);
+fn replication_days(c: &mut Criterion) {
+    bench(c, "replication-days", |s, _| u64::from(s.horizon_days));
+}
+
+fn contacts(c: &mut Criterion) {
+    bench(c, "contacts", contacts_per_replication);
+}
+
+criterion_group! {
+    name = benches;
+    // Criterion's own charts need system fonts, which a fresh machine may
+    // lack; the figures are in the terminal output.
+    config = Criterion::default().without_plots();
+    targets = replication_days, contacts
+}
 criterion_main!(benches);
