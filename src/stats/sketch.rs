@@ -175,16 +175,11 @@ impl Sketch {
             self.dense[i] = self.dense[i].saturating_add(n as u32);
             return;
         }
-        let key = self.bucket_key(v);
-        let count = u32::try_from(n).unwrap_or(u32::MAX);
-        // Once the buckets settle, most values land in one that exists.
-        if let Ok(i) = self.sorted.binary_search_by_key(&key, |b| b.key) {
-            let b = &mut self.sorted[i];
-            b.count = b.count.saturating_add(count);
-            b.min = b.min.min(v);
-            return;
-        }
-        self.recent.push(Bucket { key, count, min: v });
+        self.recent.push(Bucket {
+            key: self.bucket_key(v),
+            count: u32::try_from(n).unwrap_or(u32::MAX),
+            min: v,
+        });
         if self.recent.len() >= RECENT_MIN.max(self.sorted.len() / 8) {
             self.settle();
         }
