@@ -255,34 +255,32 @@ impl ScenarioStats {
     /// Adds the daily series of a block of replications already counted by
     /// [`ScenarioStats::add`]: `runs[k]` and, for a scenario other than the
     /// baseline, its cumulative net benefit `net[k]` (empty for the
-    /// baseline). Each day's sketch takes the whole block at once, so it is
-    /// fetched into cache once per block rather than once per replication;
-    /// the result is the same as adding them one by one.
+    /// baseline). Adding a block at a time fetches the scenario's daily
+    /// sketches into cache once per block rather than once per
+    /// replication; the result is the same as adding them one by one.
     pub fn add_daily(&mut self, runs: &[&Trajectory], net: &[&[f64]]) {
-        let mut columns: Vec<&[u64]> = Vec::with_capacity(runs.len());
-        for metric in 0..PAST_SLA_SHARE {
-            columns.clear();
-            columns.extend(runs.iter().map(|run| count_series(run)[metric]));
-            for (day, sketch) in self.daily[metric].iter_mut().enumerate() {
-                for column in &columns {
-                    sketch.add_count(column[day]);
+        // One replication after the other, each day in order: the
+        // trajectories are read in order, and one scenario's daily sketches
+        // stay in cache for the whole block.
+        for (k, run) in runs.iter().enumerate() {
+            for (metric, values) in count_series(run).iter().enumerate() {
+                for (sketch, &v) in self.daily[metric].iter_mut().zip(values.iter()) {
+                    sketch.add_count(v);
                 }
             }
-        }
-        // A day with no open contact has none past the SLA: share 0.
-        for (day, sketch) in self.daily[PAST_SLA_SHARE].iter_mut().enumerate() {
-            for run in runs {
-                let (late, open) = (run.past_sla[day], run.debt[day]);
+            // A day with no open contact has none past the SLA: share 0.
+            let shares = self.daily[PAST_SLA_SHARE].iter_mut();
+            for ((sketch, &late), &open) in shares.zip(&run.past_sla).zip(&run.debt) {
                 sketch.add(if open > 0 {
                     late as f64 / open as f64
                 } else {
                     0.0
                 });
             }
-        }
-        for (day, sketch) in self.daily[NET_BENEFIT].iter_mut().enumerate() {
-            for series in net.iter().filter(|s| !s.is_empty()) {
-                sketch.add(series[day]);
+            if let Some(series) = net.get(k) {
+                for (sketch, &v) in self.daily[NET_BENEFIT].iter_mut().zip(series.iter()) {
+                    sketch.add(v);
+                }
             }
         }
     }
