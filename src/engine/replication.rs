@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rand::RngExt;
 
 use super::plan::Plan;
-use super::rng::{AgentDraws, Source, splitmix64, stream};
+use super::rng::{AgentDraws, Source, Streams, splitmix64};
 use super::sample::{Poissons, Rate, Skipper, binomial, count};
 use crate::model::{RampUp, Scenario};
 
@@ -246,6 +246,7 @@ struct Replication<'a> {
     /// Salary per calendar day of each hire intervention's agents.
     salary_per_day: Vec<f64>,
     rates: Rates,
+    streams: Streams,
     /// Set when the team never changes (see [`FixedTeam`]).
     fixed_team: Option<FixedTeam>,
 }
@@ -390,6 +391,7 @@ impl<'a> Replication<'a> {
                 .map(|h| h.hires.salary_per_month * 12.0 / 365.0)
                 .collect(),
             fixed_team: FixedTeam::of(scenario, plan),
+            streams: Streams::new(seed, index),
             rates: Rates {
                 act: Rate::new(1.0 / scenario.work.drop.chase_after_days),
                 chase: Rate::new(scenario.work.chase.daily_probability),
@@ -400,7 +402,7 @@ impl<'a> Replication<'a> {
     }
 
     fn rng(&self, source: Source, day: u32) -> rand::rngs::Xoshiro256PlusPlus {
-        stream(self.seed, self.index, source, day)
+        self.streams.get(source, day)
     }
 
     /// Π over trainings of (1 − effect × level × trained share) today.

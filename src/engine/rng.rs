@@ -42,11 +42,30 @@ pub enum Source {
 
 /// The generator for one replication, source and day.
 pub fn stream(seed: u64, replication: u64, source: Source, day: u32) -> Xoshiro256PlusPlus {
-    let mut h = splitmix64(seed ^ 0x6173_7061_5f73_6565); // "aspa_see"
-    h = splitmix64(h ^ replication);
-    h = splitmix64(h ^ source as u64);
-    h = splitmix64(h ^ u64::from(day));
-    Xoshiro256PlusPlus::seed_from_u64(h)
+    Streams::new(seed, replication).get(source, day)
+}
+
+/// The generators of one replication: [`stream`] with the hash of the
+/// seed and the replication computed once.
+#[derive(Debug, Clone, Copy)]
+pub struct Streams {
+    replication: u64,
+}
+
+impl Streams {
+    /// The streams of replication `replication` under `seed`.
+    pub fn new(seed: u64, replication: u64) -> Self {
+        let h = splitmix64(seed ^ 0x6173_7061_5f73_6565); // "aspa_see"
+        Streams {
+            replication: splitmix64(h ^ replication),
+        }
+    }
+
+    /// The generator for `source` on `day`.
+    pub fn get(&self, source: Source, day: u32) -> Xoshiro256PlusPlus {
+        let h = splitmix64(self.replication ^ source as u64);
+        Xoshiro256PlusPlus::seed_from_u64(splitmix64(h ^ u64::from(day)))
+    }
 }
 
 /// Uniform numbers in [0, 1) for the agents of one replication on one day
