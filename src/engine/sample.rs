@@ -38,6 +38,11 @@ fn threshold(p: f64) -> u64 {
     (p * 18_446_744_073_709_551_616.0) as u64
 }
 
+/// Successes in `n` trials, each a uniform 64-bit draw below `threshold`.
+fn trials<R: Rng + ?Sized>(n: u64, threshold: u64, rng: &mut R) -> u64 {
+    (0..n).filter(|_| rng.next_u64() < threshold).count() as u64
+}
+
 impl Rate {
     /// The rate for probability `p`, clamped to [0, 1].
     pub fn new(p: f64) -> Self {
@@ -122,9 +127,7 @@ impl Skipper {
                 self.gap = None;
                 return binomial(n, self.rate.p, rng);
             }
-            Kind::PerItem { threshold } => {
-                return (0..n).filter(|_| rng.next_u64() < threshold).count() as u64;
-            }
+            Kind::PerItem { threshold } => return trials(n, threshold, rng),
             Kind::Geometric { log_q } => log_q,
         };
         let mut gap = match self.gap {
@@ -216,8 +219,7 @@ pub fn binomial<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
         return n;
     }
     if n <= TRIAL_BY_TRIAL_UP_TO {
-        let threshold = threshold(p);
-        return (0..n).filter(|_| rng.next_u64() < threshold).count() as u64;
+        return trials(n, threshold(p), rng);
     }
     Binomial::new(n, p).map(|b| b.sample(rng)).unwrap_or(0)
 }
