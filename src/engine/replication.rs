@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rand::RngExt;
 
 use super::plan::Plan;
-use super::rng::{AgentDraws, Source, Streams, splitmix64};
+use super::rng::{Source, Streams, splitmix64};
 use super::sample::{Poissons, Rate, Skipper, binomial, count};
 use crate::model::{RampUp, Scenario};
 
@@ -128,8 +128,13 @@ struct Cohort {
 }
 
 impl Cohort {
+    /// Its open contacts: visible, dropped and chasers.
+    fn open(&self) -> u64 {
+        self.visible + self.dropped + self.chasers
+    }
+
     fn is_empty(&self) -> bool {
-        self.visible + self.dropped + self.chasers == 0
+        self.open() == 0
     }
 }
 
@@ -149,7 +154,8 @@ enum Origin {
 
 #[derive(Debug, Clone)]
 struct Agent {
-    /// Identity for the agent's own random draws (see [`AgentDraws`]).
+    /// Identity for the agent's own random draws (see
+    /// [`Streams::agents`]).
     id: u64,
     /// Day the agent joined; 0 for the team on day 1 (fully productive).
     joined: u32,
@@ -228,8 +234,7 @@ pub fn simulate_until(
 struct Replication<'a> {
     scenario: &'a Scenario,
     plan: &'a Plan,
-    seed: u64,
-    index: u64,
+    streams: Streams,
     state: &'a mut State,
     out: &'a mut Trajectory,
     /// The contact being worked when yesterday's capacity ran out.
@@ -246,7 +251,6 @@ struct Replication<'a> {
     /// Salary per calendar day of each hire intervention's agents.
     salary_per_day: Vec<f64>,
     rates: Rates,
-    streams: Streams,
     /// Set when the team never changes (see [`FixedTeam`]).
     fixed_team: Option<FixedTeam>,
 }
@@ -374,8 +378,7 @@ impl<'a> Replication<'a> {
         Replication {
             scenario,
             plan,
-            seed,
-            index,
+            streams: Streams::new(seed, index),
             state,
             out,
             in_hand: None,
@@ -391,7 +394,6 @@ impl<'a> Replication<'a> {
                 .map(|h| h.hires.salary_per_month * 12.0 / 365.0)
                 .collect(),
             fixed_team: FixedTeam::of(scenario, plan),
-            streams: Streams::new(seed, index),
             rates: Rates {
                 act: Rate::new(1.0 / scenario.work.drop.chase_after_days),
                 chase: Rate::new(scenario.work.chase.daily_probability),
@@ -424,9 +426,9 @@ impl<'a> Replication<'a> {
         };
         if let Some(team) = self.fixed_team {
             // Nobody comes, goes, trains or is away: the same team every day.
-            today.labour += team.labour_per_open_day * f64::from(u8::from(d.open));
             today.running += d.licence_per_agent * team.agents;
             if d.open {
+                today.labour += team.labour_per_open_day;
                 today.capacity = team.agents * (self.minutes_per_agent * d.dip_factor);
             }
         } else {
@@ -458,7 +460,7 @@ impl<'a> Replication<'a> {
         }
         let team = &self.scenario.team;
         let knowledge_factor = self.training_factor(day, |t| t.knowledge_loss);
-        let draws = AgentDraws::new(self.seed, self.index, Source::Attrition, day);
+        let draws = self.streams.agents(Source::Attrition, day);
         let mut i = 0;
         while i < self.state.agents.len() {
             let id = self.state.agents[i].id;
@@ -556,11 +558,10 @@ impl<'a> Replication<'a> {
         let team = &self.scenario.team;
         let plan = self.plan;
         let d = &plan.days[day as usize - 1];
-        let (seed, index) = (self.seed, self.index);
         let state = &mut *self.state;
         state.present.clear();
         if team.absence > 0.0 {
-            let draws = AgentDraws::new(seed, index, Source::Absence, day);
+            let draws = self.streams.agents(Source::Absence, day);
             state.present.extend(
                 state
                     .agents
@@ -825,7 +826,7 @@ impl<'a> Replication<'a> {
             open.visible += c.visible + c.chasers;
             open.dropped += c.dropped;
             if day - c.day >= sla {
-                open.past_sla += c.visible + c.chasers + c.dropped;
+                open.past_sla += c.open();
                 open.dropped_past_sla += c.dropped;
             }
         }
@@ -887,8 +888,10 @@ fn age_p90(cohorts: &VecDeque<Cohort>, in_hand: Option<u32>, open: u64, day: u32
     let mut older = 0;
     let mut hand = in_hand;
     for c in cohorts {
+        // The contact in hand counts before the cohorts it is older than
+        // or as old as.
         if let Some(h) = hand
-            && h < c.day
+            && h <= c.day
         {
             older += 1;
             hand = None;
@@ -896,12 +899,7 @@ fn age_p90(cohorts: &VecDeque<Cohort>, in_hand: Option<u32>, open: u64, day: u32
                 return u64::from(day - h);
             }
         }
-        // The contact in hand counts with its own cohort's day.
-        if hand == Some(c.day) {
-            older += 1;
-            hand = None;
-        }
-        older += c.visible + c.dropped + c.chasers;
+        older += c.open();
         if older > allowed {
             return u64::from(day - c.day);
         }
@@ -1058,7 +1056,7 @@ mod tests {
                     return u64::from(day - h);
                 }
             }
-            covered += c.visible + c.dropped + c.chasers;
+            covered += c.open();
             if covered >= target {
                 return u64::from(day - c.day);
             }
@@ -1120,11 +1118,7 @@ mod tests {
                 })
                 .collect();
             let hand = (next(2) == 0).then(|| 1 + next(30) as u32);
-            let open = c
-                .iter()
-                .map(|k| k.visible + k.dropped + k.chasers)
-                .sum::<u64>()
-                + u64::from(hand.is_some());
+            let open = c.iter().map(Cohort::open).sum::<u64>() + u64::from(hand.is_some());
             assert_eq!(
                 age_p90(&c, hand, open, 31),
                 age_p90_from_the_newest(&c, hand, open, 31),

@@ -45,19 +45,22 @@ pub fn stream(seed: u64, replication: u64, source: Source, day: u32) -> Xoshiro2
     Streams::new(seed, replication).get(source, day)
 }
 
-/// The generators of one replication: [`stream`] with the hash of the
-/// seed and the replication computed once.
+/// The generators of one replication: [`stream`] and the agents' draws
+/// with the hash of the seed and the replication computed once.
 #[derive(Debug, Clone, Copy)]
 pub struct Streams {
     replication: u64,
+    agents: u64,
 }
 
 impl Streams {
     /// The streams of replication `replication` under `seed`.
     pub fn new(seed: u64, replication: u64) -> Self {
-        let h = splitmix64(seed ^ 0x6173_7061_5f73_6565); // "aspa_see"
+        let streams = splitmix64(seed ^ 0x6173_7061_5f73_6565); // "aspa_see"
+        let agents = splitmix64(seed ^ 0x6167_656e_745f_7365); // "agent_se"
         Streams {
-            replication: splitmix64(h ^ replication),
+            replication: splitmix64(streams ^ replication),
+            agents: splitmix64(agents ^ replication),
         }
     }
 
@@ -65,6 +68,14 @@ impl Streams {
     pub fn get(&self, source: Source, day: u32) -> Xoshiro256PlusPlus {
         let h = splitmix64(self.replication ^ source as u64);
         Xoshiro256PlusPlus::seed_from_u64(splitmix64(h ^ u64::from(day)))
+    }
+
+    /// The agents' draws for `source` on `day`.
+    pub fn agents(&self, source: Source, day: u32) -> AgentDraws {
+        let h = splitmix64(self.agents ^ source as u64);
+        AgentDraws {
+            day: splitmix64(h ^ u64::from(day)),
+        }
     }
 }
 
@@ -81,16 +92,6 @@ pub struct AgentDraws {
 }
 
 impl AgentDraws {
-    /// The draws of `source` on `day` of replication `replication`.
-    pub fn new(seed: u64, replication: u64, source: Source, day: u32) -> Self {
-        let mut h = splitmix64(seed ^ 0x6167_656e_745f_7365); // "agent_se"
-        h = splitmix64(h ^ replication);
-        h = splitmix64(h ^ source as u64);
-        AgentDraws {
-            day: splitmix64(h ^ u64::from(day)),
-        }
-    }
-
     /// The uniform number of `agent`.
     pub fn uniform(&self, agent: u64) -> f64 {
         let h = splitmix64(self.day ^ agent);
@@ -116,7 +117,7 @@ mod tests {
     #[test]
     fn agent_uniforms_are_uniform_and_keyed() {
         let n = 100_000;
-        let draws = AgentDraws::new(3, 1, Source::Absence, 5);
+        let draws = Streams::new(3, 1).agents(Source::Absence, 5);
         let mean = (0..n).map(|i| draws.uniform(i)).sum::<f64>() / n as f64;
         // The mean of n uniforms has sd √(1/12n) ≈ 0.00091.
         assert!(
@@ -124,10 +125,15 @@ mod tests {
             "{mean}"
         );
         let u = draws.uniform(7);
-        assert_ne!(u, AgentDraws::new(3, 1, Source::Attrition, 5).uniform(7));
-        assert_ne!(u, AgentDraws::new(3, 1, Source::Absence, 6).uniform(7));
-        assert_ne!(u, AgentDraws::new(3, 2, Source::Absence, 5).uniform(7));
-        assert_ne!(u, AgentDraws::new(4, 1, Source::Absence, 5).uniform(7));
+        let other = |seed, replication, source, day| {
+            Streams::new(seed, replication)
+                .agents(source, day)
+                .uniform(7)
+        };
+        assert_ne!(u, other(3, 1, Source::Attrition, 5));
+        assert_ne!(u, other(3, 1, Source::Absence, 6));
+        assert_ne!(u, other(3, 2, Source::Absence, 5));
+        assert_ne!(u, other(4, 1, Source::Absence, 5));
         assert_ne!(u, draws.uniform(8));
         assert!((0.0..1.0).contains(&u));
         // Pinned, so a change of the hashing is a visible decision.
