@@ -236,5 +236,6 @@ pub fn run(
     for worker in workers {
         total = total.merge(worker);
     }
+    total.stats.iter_mut().for_each(ScenarioStats::settle);
     Ok(total.stats)
 }

@@ -173,6 +173,14 @@ impl ScenarioStats {
         &self.measures[measure as usize]
     }
 
+    /// Settles every sketch (see [`Sketch::settle`]), once all
+    /// replications are in, so that reading them does no merging.
+    pub fn settle(&mut self) {
+        for sketch in self.daily.iter_mut().flatten().chain(&mut self.measures) {
+            sketch.settle();
+        }
+    }
+
     /// Adds everything `other` holds. Exact and order-independent.
     pub fn merge(&mut self, other: &ScenarioStats) {
         self.replications += other.replications;

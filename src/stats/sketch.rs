@@ -156,11 +156,15 @@ impl Sketch {
         }
         self.count += 1;
         self.sum += i128::from(v) << SUM_SHIFT;
-        let i = v as usize;
+        self.count_dense(v as usize, 1);
+    }
+
+    /// Counts `n` copies of the whole number `i` (below 1,024) densely.
+    fn count_dense(&mut self, i: usize, n: u32) {
         if i >= self.dense.len() {
             self.dense.resize(i + 1, 0);
         }
-        self.dense[i] = self.dense[i].saturating_add(1);
+        self.dense[i] = self.dense[i].saturating_add(n);
     }
 
     /// Counts `n` copies of `v` without touching count and sum. Whether a
@@ -168,11 +172,7 @@ impl Sketch {
     /// does not depend on the order of insertion or merging.
     fn insert(&mut self, v: f64, n: u64) {
         if v >= 0.0 && v < DENSE_WIDTH as f64 && v.fract() == 0.0 {
-            let i = v as usize;
-            if i >= self.dense.len() {
-                self.dense.resize(i + 1, 0);
-            }
-            self.dense[i] = self.dense[i].saturating_add(n as u32);
+            self.count_dense(v as usize, u32::try_from(n).unwrap_or(u32::MAX));
             return;
         }
         self.recent.push(Bucket {
@@ -185,8 +185,9 @@ impl Sketch {
         }
     }
 
-    /// Merges the recent buckets into the sorted ones.
-    fn settle(&mut self) {
+    /// Merges the recent buckets into the sorted ones. Reading a sketch
+    /// works either way; a settled one is read without merging first.
+    pub fn settle(&mut self) {
         if self.recent.is_empty() {
             return;
         }
