@@ -60,6 +60,17 @@ fn yaml_syntax() {
 }
 
 #[test]
+fn a_negative_count_is_told_it_cannot_be_negative() {
+    let err = refused(&with("agents: 4", "agents: -3"));
+    assert!(
+        err.contains("s.yaml:3:")
+            && err.contains("`team.agents`")
+            && err.contains("cannot be negative"),
+        "{err}"
+    );
+}
+
+#[test]
 fn scalars_of_the_wrong_type() {
     let err = refused(&with("agents: 4", "agents: four"));
     assert!(

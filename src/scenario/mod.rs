@@ -515,7 +515,9 @@ fn suggest_key(message: &str) -> Option<String> {
 }
 
 fn type_hint(message: &str) -> Option<String> {
-    let hint = if message.contains("expected a whole number") {
+    let hint = if message.contains("integer `-") && message.contains("expected a whole number") {
+        "this count cannot be negative: write 0 or more"
+    } else if message.contains("expected a whole number") {
         "write a whole number without quotes, units or a decimal point, such as 12"
     } else if message.contains("expected a number") {
         "write a plain number without quotes or units; shares are fractions, 0.05 for 5 %"
