@@ -138,6 +138,31 @@ impl Cohort {
     }
 }
 
+/// Contacts in all cohorts by kind (the contact in hand is in none), kept
+/// up to date by every step that moves contacts, so that walks over the
+/// cohorts can stop once nothing is left for them to see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sums {
+    visible: u64,
+    dropped: u64,
+    chasers: u64,
+}
+
+impl Sums {
+    /// The sums over `cohorts`, by walking them.
+    fn of<'c>(cohorts: impl IntoIterator<Item = &'c Cohort>) -> Sums {
+        cohorts.into_iter().fold(Sums::default(), |s, c| Sums {
+            visible: s.visible + c.visible,
+            dropped: s.dropped + c.dropped,
+            chasers: s.chasers + c.chasers,
+        })
+    }
+
+    fn open(&self) -> u64 {
+        self.visible + self.dropped + self.chasers
+    }
+}
+
 /// The contact being worked when the day's capacity ran out.
 #[derive(Debug, Clone, Copy)]
 struct InHand {
@@ -176,7 +201,10 @@ struct Hit {
 /// allocating.
 #[derive(Debug, Default)]
 pub struct State {
+    /// Open contacts by arrival day, oldest first, one cohort per day.
     cohorts: VecDeque<Cohort>,
+    /// What the cohorts hold.
+    sums: Sums,
     agents: Vec<Agent>,
     /// (day due, origin, identity) of agents still to join.
     joiners: Vec<(u32, Origin, u64)>,
@@ -357,6 +385,7 @@ impl<'a> Replication<'a> {
             dropped,
             chasers: 0,
         });
+        state.sums = Sums::of(&state.cohorts);
         let settled = RampUp {
             start_productivity: 1.0,
             weeks: 0.0,
@@ -445,9 +474,9 @@ impl<'a> Replication<'a> {
             .retain(|h| f64::from(day - h.day) < recovery_days);
         self.dropped_contacts_act(day, &mut today);
         self.arrivals(day, &today);
-        self.work(day, &mut today);
+        let worked_to = self.work(day, &mut today);
         self.reopens(day, &today);
-        let open = self.drops_and_count(day);
+        let open = self.drops_and_count(day, worked_to);
         self.record(day, today, open);
     }
 
@@ -627,17 +656,31 @@ impl<'a> Replication<'a> {
     fn dropped_contacts_act(&mut self, day: u32, today: &mut Today) {
         let work = &self.scenario.work;
         let chasing = work.chase.daily_probability > 0.0;
-        if !chasing && self.state.cohorts.iter().all(|c| c.dropped == 0) {
+        let state = &mut *self.state;
+        if !chasing && state.sums.dropped == 0 {
             return;
         }
         let d = &self.plan.days[day as usize - 1];
-        let mut rng = self.rng(Source::Chase, day);
+        let mut rng = self.streams.get(Source::Chase, day);
         let mut act = Skipper::new(self.rates.act);
         let mut find = d
             .resurface_after_days
             .map(|days| Skipper::new(self.rates.find.at((1.0 / days).min(1.0))));
-        for c in self.state.cohorts.iter_mut().filter(|c| c.dropped > 0) {
+        // Dropped contacts in the cohorts not walked yet. Once neither
+        // skipper would select any of them, the rest of the walk would
+        // take no draw and change nothing.
+        let mut unseen = state.sums.dropped;
+        let (mut acted, mut resurfaced) = (0, 0);
+        for c in state.cohorts.iter_mut() {
+            if unseen == 0 || act.passes(unseen) && find.as_ref().is_none_or(|f| f.passes(unseen)) {
+                break;
+            }
+            if c.dropped == 0 {
+                continue;
+            }
+            unseen -= c.dropped;
             let acting = act.take(c.dropped, &mut rng);
+            acted += acting;
             for _ in 0..acting {
                 if rng.random::<f64>() < work.drop.give_up_share {
                     today.lost += 1;
@@ -651,18 +694,37 @@ impl<'a> Replication<'a> {
                 let found = find.take(c.dropped, &mut rng);
                 c.dropped -= found;
                 c.visible += found;
+                resurfaced += found;
             }
         }
+        // Acting customers who did not give up chase: their contacts are
+        // visible again.
+        state.sums.dropped -= acted + resurfaced;
+        state.sums.visible += today.chasers + resurfaced;
         // Chasers caused by dropped contacts are handled at their mean.
         today.dropped_cost +=
             today.chasers as f64 * work.chaser_handle_minutes.mean() * self.cost_per_minute;
 
         if chasing {
+            // Waiting contacts in cohorts at least `patience` days old: the
+            // oldest cohorts, so the total is found from the young ones.
+            let patience = work.chase.patience_days;
+            let young: u64 = state
+                .cohorts
+                .iter()
+                .rev()
+                .take_while(|c| day - c.day < patience)
+                .map(|c| c.visible)
+                .sum();
+            let mut unseen = state.sums.visible - young;
             let mut chase = Skipper::new(self.rates.chase);
-            for c in self.state.cohorts.iter() {
-                if day - c.day >= work.chase.patience_days {
-                    today.chasers += chase.take(c.visible, &mut rng);
+            for c in state.cohorts.iter() {
+                if unseen == 0 || chase.passes(unseen) {
+                    break;
                 }
+                debug_assert!(day - c.day >= patience, "only old cohorts are left unseen");
+                unseen -= c.visible;
+                today.chasers += chase.take(c.visible, &mut rng);
             }
         }
     }
@@ -702,13 +764,16 @@ impl<'a> Replication<'a> {
             dropped: 0,
             chasers: today.chasers,
         });
+        self.state.sums.visible += primaries;
+        self.state.sums.chasers += today.chasers;
         self.out.new.push(primaries + today.chasers);
         self.out.chasers.push(today.chasers);
     }
 
     /// Step 5: capacity on visible contacts, oldest first; the contact in
-    /// hand when it runs out keeps its remaining minutes.
-    fn work(&mut self, day: u32, today: &mut Today) {
+    /// hand when it runs out keeps its remaining minutes. Returns the index
+    /// of the last cohort reached: the cohorts before it are worked empty.
+    fn work(&mut self, day: u32, today: &mut Today) -> usize {
         let work = &self.scenario.work;
         let d = &self.plan.days[day as usize - 1];
         let handle_factor = d.handle_factor * self.training_factor(day, |t| t.handle_time);
@@ -736,13 +801,19 @@ impl<'a> Replication<'a> {
                 capacity = 0.0;
             }
         }
-        for c in self.state.cohorts.iter_mut() {
-            if capacity <= 0.0 {
+        let state = &mut *self.state;
+        // Visible contacts and chasers in the cohorts not reached yet.
+        let mut unseen = state.sums.visible + state.sums.chasers;
+        let mut reached = 0;
+        for (i, c) in state.cohorts.iter_mut().enumerate() {
+            if capacity <= 0.0 || unseen == 0 {
                 break;
             }
+            reached = i;
             if c.visible == 0 && c.chasers == 0 {
                 continue;
             }
+            unseen -= c.visible + c.chasers;
             for chaser in [false, true] {
                 let (waiting, handle) = if chaser {
                     (&mut c.chasers, &work.chaser_handle_minutes)
@@ -753,9 +824,16 @@ impl<'a> Replication<'a> {
                     work_through(*waiting, capacity, handle, handle_factor, &mut rng);
                 note(c.day, chaser, done);
                 *waiting -= done;
+                let sum = if chaser {
+                    &mut state.sums.chasers
+                } else {
+                    &mut state.sums.visible
+                };
+                *sum -= done;
                 capacity = 0.0_f64.max(capacity - left.spent);
                 if let Some(minutes_left) = left.in_hand {
                     *waiting -= 1;
+                    *sum -= 1;
                     self.in_hand = Some(InHand {
                         day: c.day,
                         chaser,
@@ -767,6 +845,7 @@ impl<'a> Replication<'a> {
             }
         }
         today.capacity = capacity;
+        reached
     }
 
     /// Step 6: some of today's resolved contacts will come back.
@@ -789,18 +868,37 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// Step 7, and the counting of step 8 in the same walk over the
-    /// cohorts: visible contacts nobody worked today may drop; then the
-    /// open contacts are counted.
-    fn drops_and_count(&mut self, day: u32) -> Open {
+    /// Step 7, and the counting of step 8: visible contacts nobody worked
+    /// today may drop; then the open contacts are counted. `worked_to` is
+    /// what [`Replication::work`] returned: visible contacts are left only
+    /// from there on.
+    fn drops_and_count(&mut self, day: u32, worked_to: usize) -> Open {
         let d = &self.plan.days[day as usize - 1];
         let hazard = self.scenario.work.drop.daily_hazard
             * d.drop_factor
             * self.training_factor(day, |t| t.drop_hazard);
-        let mut rng = (hazard > 0.0).then(|| self.rng(Source::Drop, day));
-        let mut drop = Skipper::new(self.rates.drop.at(hazard));
         let sla = self.scenario.sla_days;
-        let cohorts = &mut self.state.cohorts;
+        let state = &mut *self.state;
+        if hazard > 0.0 && state.sums.visible > 0 {
+            let mut rng = self.streams.get(Source::Drop, day);
+            let mut drop = Skipper::new(self.rates.drop.at(hazard));
+            let mut unseen = state.sums.visible;
+            let mut dropped = 0;
+            for c in state.cohorts.range_mut(worked_to..) {
+                if unseen == 0 {
+                    break;
+                }
+                unseen -= c.visible;
+                let n = drop.take(c.visible, &mut rng);
+                c.visible -= n;
+                c.dropped += n;
+                dropped += n;
+            }
+            debug_assert_eq!(unseen, 0, "no visible contact before the cohorts worked");
+            state.sums.visible -= dropped;
+            state.sums.dropped += dropped;
+        }
+        let cohorts = &mut state.cohorts;
         // Empty cohorts change nothing in any step (a skipper takes no draw
         // for an empty run), so removing them only shortens the walks over
         // the cohorts: work empties the oldest every day, and a sweep once a
@@ -811,26 +909,19 @@ impl<'a> Replication<'a> {
         if day % 7 == 0 {
             cohorts.retain(|c| !c.is_empty());
         }
+        let sums = state.sums;
+        debug_assert_eq!(sums, Sums::of(&*cohorts), "the sums follow the cohorts");
+        // Past the SLA: everything but the cohorts younger than it, which
+        // are the newest.
+        let young = Sums::of(cohorts.iter().rev().take_while(|c| day - c.day < sla));
         let in_hand = self.in_hand;
-        let mut open = Open {
-            visible: u64::from(in_hand.is_some()),
-            past_sla: u64::from(in_hand.is_some_and(|h| day - h.day >= sla)),
-            ..Open::default()
-        };
-        for c in cohorts.iter_mut() {
-            if let Some(rng) = &mut rng {
-                let n = drop.take(c.visible, rng);
-                c.visible -= n;
-                c.dropped += n;
-            }
-            open.visible += c.visible + c.chasers;
-            open.dropped += c.dropped;
-            if day - c.day >= sla {
-                open.past_sla += c.open();
-                open.dropped_past_sla += c.dropped;
-            }
+        Open {
+            visible: sums.visible + sums.chasers + u64::from(in_hand.is_some()),
+            dropped: sums.dropped,
+            past_sla: sums.open() - young.open()
+                + u64::from(in_hand.is_some_and(|h| day - h.day >= sla)),
+            dropped_past_sla: sums.dropped - young.dropped,
         }
-        open
     }
 
     /// Step 8: end-of-day counts and costs.

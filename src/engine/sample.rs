@@ -103,6 +103,13 @@ impl Skipper {
         }
     }
 
+    /// Whether none of the next `n` items will be selected, known without
+    /// a draw: [`Skipper::take`] of up to `n` items then returns 0 and
+    /// draws nothing.
+    pub fn passes(&self, n: u64) -> bool {
+        self.gap.is_some_and(|gap| gap >= n)
+    }
+
     /// How many of the next `n` items are selected.
     #[inline]
     pub fn take<R: Rng + ?Sized>(&mut self, n: u64, rng: &mut R) -> u64 {
