@@ -666,18 +666,34 @@ impl<'a> Replication<'a> {
         let mut find = d
             .resurface_after_days
             .map(|days| Skipper::new(self.rates.find.at((1.0 / days).min(1.0))));
-        // Dropped contacts in the cohorts not walked yet. Once neither
-        // skipper would select any of them, the rest of the walk would
-        // take no draw and change nothing.
+        // Dropped contacts in the cohorts not walked yet, and how many of
+        // the next ones neither skipper selects: cohorts within that are
+        // passed in bulk, and once it covers all that are left the walk
+        // ends. Either way the skippers take the same draws as if fed
+        // cohort by cohort.
+        let clear = |act: &Skipper, find: &Option<Skipper>| {
+            act.clear()
+                .min(find.as_ref().map_or(u64::MAX, Skipper::clear))
+        };
         let mut unseen = state.sums.dropped;
+        let mut budget = 0;
+        let mut passed = 0;
         let (mut acted, mut resurfaced) = (0, 0);
         for c in state.cohorts.iter_mut() {
-            if unseen == 0 || act.passes(unseen) && find.as_ref().is_none_or(|f| f.passes(unseen)) {
+            if unseen <= budget {
                 break;
             }
-            if c.dropped == 0 {
+            if c.dropped <= budget {
+                budget -= c.dropped;
+                unseen -= c.dropped;
+                passed += c.dropped;
                 continue;
             }
+            act.pass(passed);
+            if let Some(find) = &mut find {
+                find.pass(passed);
+            }
+            passed = 0;
             unseen -= c.dropped;
             let acting = act.take(c.dropped, &mut rng);
             acted += acting;
@@ -696,6 +712,7 @@ impl<'a> Replication<'a> {
                 c.visible += found;
                 resurfaced += found;
             }
+            budget = clear(&act, &find);
         }
         // Acting customers who did not give up chase: their contacts are
         // visible again.
@@ -719,7 +736,7 @@ impl<'a> Replication<'a> {
             let mut unseen = state.sums.visible - young;
             let mut chase = Skipper::new(self.rates.chase);
             for c in state.cohorts.iter() {
-                if unseen == 0 || chase.passes(unseen) {
+                if chase.clear() >= unseen {
                     break;
                 }
                 debug_assert!(day - c.day >= patience, "only old cohorts are left unseen");

@@ -103,11 +103,20 @@ impl Skipper {
         }
     }
 
-    /// Whether none of the next `n` items will be selected, known without
-    /// a draw: [`Skipper::take`] of up to `n` items then returns 0 and
-    /// draws nothing.
-    pub fn passes(&self, n: u64) -> bool {
-        self.gap.is_some_and(|gap| gap >= n)
+    /// How many of the next items are known, without a draw, not to be
+    /// selected: [`Skipper::take`] of that many returns 0 and draws
+    /// nothing. 0 until a gap has been drawn.
+    pub fn clear(&self) -> u64 {
+        self.gap.unwrap_or(0)
+    }
+
+    /// Passes `n` items known not to be selected (at most
+    /// [`Skipper::clear`]): the same as `take(n)`, without the checks.
+    pub fn pass(&mut self, n: u64) {
+        debug_assert!(n <= self.clear(), "only clear items can be passed");
+        if let Some(gap) = &mut self.gap {
+            *gap -= n;
+        }
     }
 
     /// How many of the next `n` items are selected.
