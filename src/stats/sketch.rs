@@ -141,7 +141,14 @@ impl Sketch {
             return;
         }
         self.count += 1;
-        self.sum += (v * SUM_SCALE).round() as i128;
+        let units = (v * SUM_SCALE).round();
+        // Through i64 where it fits: the same value, without the slow
+        // conversion to i128.
+        self.sum += if units.abs() < 9.0e18 {
+            i128::from(units as i64)
+        } else {
+            units as i128
+        };
         self.insert(v, 1);
     }
 
@@ -191,8 +198,7 @@ impl Sketch {
         if self.recent.is_empty() {
             return;
         }
-        self.sorted = merge_buckets(&self.sorted, &mut self.recent);
-        self.recent.clear();
+        merge_buckets(&mut self.sorted, &mut self.recent);
     }
 
     /// The buckets in key order, one per key.
@@ -200,7 +206,9 @@ impl Sketch {
         if self.recent.is_empty() {
             Cow::Borrowed(&self.sorted)
         } else {
-            Cow::Owned(merge_buckets(&self.sorted, &mut self.recent.clone()))
+            let mut sorted = self.sorted.clone();
+            merge_buckets(&mut sorted, &mut self.recent.clone());
+            Cow::Owned(sorted)
         }
     }
 
@@ -313,31 +321,63 @@ impl Sketch {
     }
 }
 
-/// `sorted` (sorted by key, one bucket per key) and `recent` (any order)
-/// as one sorted list with one bucket per key. Sorts `recent` in place.
-fn merge_buckets(sorted: &[Bucket], recent: &mut [Bucket]) -> Vec<Bucket> {
+/// Merges `recent` (any order, keys may repeat) into `sorted` (sorted by
+/// key, one bucket per key), in place, and empties `recent`.
+fn merge_buckets(sorted: &mut Vec<Bucket>, recent: &mut Vec<Bucket>) {
     recent.sort_unstable_by_key(|b| b.key);
-    let mut out: Vec<Bucket> = Vec::with_capacity(sorted.len() + recent.len());
-    let mut push = |b: Bucket| match out.last_mut() {
-        Some(last) if last.key == b.key => {
-            last.count = last.count.saturating_add(b.count);
-            last.min = last.min.min(b.min);
+    // `dedup_by` hands over (later, kept): fold the later into the kept.
+    recent.dedup_by(|later, kept| {
+        let same = later.key == kept.key;
+        if same {
+            *kept = kept.combined(later);
         }
-        _ => out.push(b),
-    };
-    let (mut i, mut j) = (0, 0);
-    while i < sorted.len() && j < recent.len() {
-        if sorted[i].key <= recent[j].key {
-            push(sorted[i]);
-            i += 1;
+        same
+    });
+    // Merge from the back into the grown vector: each bucket moves at most
+    // once, and a key found in both leaves one slot free, closed at the end.
+    let (n, m) = (sorted.len(), recent.len());
+    // Exactly: thousands of sketches hold buckets, and doubling would
+    // leave up to half of each vector unused.
+    sorted.reserve_exact(m);
+    sorted.resize(
+        n + m,
+        Bucket {
+            key: 0,
+            count: 0,
+            min: 0.0,
+        },
+    );
+    let (mut i, mut k) = (n, n + m);
+    for r in recent.drain(..).rev() {
+        while i > 0 && sorted[i - 1].key > r.key {
+            k -= 1;
+            i -= 1;
+            sorted[k] = sorted[i];
+        }
+        k -= 1;
+        if i > 0 && sorted[i - 1].key == r.key {
+            i -= 1;
+            sorted[k] = sorted[i].combined(&r);
         } else {
-            push(recent[j]);
-            j += 1;
+            sorted[k] = r;
         }
     }
-    sorted[i..].iter().for_each(|&b| push(b));
-    recent[j..].iter().for_each(|&b| push(b));
-    out
+    // sorted[..i] stayed in place; sorted[k..] is the merged rest.
+    if k > i {
+        sorted.copy_within(k.., i);
+        sorted.truncate(n + m - (k - i));
+    }
+}
+
+impl Bucket {
+    /// One bucket for the values of two with the same key.
+    fn combined(&self, other: &Bucket) -> Bucket {
+        Bucket {
+            key: self.key,
+            count: self.count.saturating_add(other.count),
+            min: self.min.min(other.min),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -446,6 +486,34 @@ mod tests {
         assert_eq!(a.quantile(0.3), b.quantile(0.3));
         b.add(0.5);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn merging_buckets_in_place_adds_up_by_key() {
+        // Keys from a small range so that many repeat, within `recent`
+        // and between it and `sorted`.
+        let bucket = |i: u32| Bucket {
+            key: (i * 7919) % 61,
+            count: i % 5 + 1,
+            min: f64::from((i * 31) % 101) - 50.0,
+        };
+        let mut expected = std::collections::BTreeMap::new();
+        let mut sorted = Vec::new();
+        for round in 0..20u32 {
+            let mut recent: Vec<Bucket> =
+                (0..round * 3).map(|i| bucket(i + 1000 * round)).collect();
+            for b in &recent {
+                let e = expected.entry(b.key).or_insert((0, f64::INFINITY));
+                e.0 += b.count;
+                e.1 = e.1.min(b.min);
+            }
+            merge_buckets(&mut sorted, &mut recent);
+            assert!(recent.is_empty());
+            let got: Vec<(u32, (u32, f64))> =
+                sorted.iter().map(|b| (b.key, (b.count, b.min))).collect();
+            let want: Vec<(u32, (u32, f64))> = expected.iter().map(|(&k, &v)| (k, v)).collect();
+            assert_eq!(got, want, "round {round}");
+        }
     }
 
     #[test]
