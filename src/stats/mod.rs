@@ -126,13 +126,106 @@ impl Measure {
     }
 }
 
+/// Small whole-number values of one daily count metric, over replications:
+/// one histogram row per day, all in one buffer, so that adding a
+/// replication's series walks memory in order and touches no sketch.
+/// Values of [`sketch::DENSE_WIDTH`] and more go to the day's sketch.
+#[derive(Debug, Clone)]
+struct DailyCounts {
+    days: usize,
+    /// Values below `width` are counted at `rows[day * width + value]`.
+    width: usize,
+    rows: Vec<u32>,
+}
+
+impl DailyCounts {
+    fn new(days: usize) -> Self {
+        DailyCounts {
+            days,
+            width: 0,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Counts `series[d]` for each day `d`; values too large for a row go
+    /// to `sketches[d]`.
+    fn add_series(&mut self, series: &[u64], sketches: &mut [Sketch]) {
+        for (day, (&v, sketch)) in series.iter().zip(sketches.iter_mut()).enumerate() {
+            if v >= self.width as u64 {
+                if v >= sketch::DENSE_WIDTH {
+                    sketch.add_count(v);
+                    continue;
+                }
+                self.widen(v as usize + 1);
+            }
+            let n = &mut self.rows[day * self.width + v as usize];
+            *n = n.saturating_add(1);
+        }
+    }
+
+    /// Makes rows at least `width` wide (doubling, at most the dense width
+    /// of a sketch).
+    fn widen(&mut self, width: usize) {
+        let wider = width
+            .next_power_of_two()
+            .max(2 * self.width)
+            .max(16)
+            .min(sketch::DENSE_WIDTH as usize);
+        if wider <= self.width {
+            return;
+        }
+        let mut rows = vec![0; self.days * wider];
+        if self.width > 0 {
+            for (new, old) in rows
+                .chunks_exact_mut(wider)
+                .zip(self.rows.chunks_exact(self.width))
+            {
+                new[..self.width].copy_from_slice(old);
+            }
+        }
+        self.rows = rows;
+        self.width = wider;
+    }
+
+    fn merge(&mut self, other: &DailyCounts) {
+        if other.width == 0 {
+            return;
+        }
+        self.widen(other.width);
+        for (mine, theirs) in self
+            .rows
+            .chunks_exact_mut(self.width)
+            .zip(other.rows.chunks_exact(other.width))
+        {
+            for (a, &b) in mine.iter_mut().zip(theirs) {
+                *a = a.saturating_add(b);
+            }
+        }
+    }
+
+    /// Moves the counts into the day's sketches and empties the rows.
+    fn settle_into(&mut self, sketches: &mut [Sketch]) {
+        if self.width > 0 {
+            for (row, sketch) in self.rows.chunks_exact(self.width).zip(sketches) {
+                sketch.add_counts(row);
+            }
+        }
+        self.width = 0;
+        self.rows = Vec::new();
+    }
+}
+
 /// Everything gathered about one scenario over the replications so far.
 #[derive(Debug, Clone)]
 pub struct ScenarioStats {
     /// Replications added.
     pub replications: u64,
-    /// `daily[metric][day − 1]`, metrics as in [`DAILY_METRICS`].
+    /// `daily[metric][day − 1]`, metrics as in [`DAILY_METRICS`]; complete
+    /// once settled (see [`ScenarioStats::settle`]).
     pub daily: Vec<Vec<Sketch>>,
+    /// The small values of the count metrics until settled, in
+    /// [`DAILY_METRICS`] order.
+    counts: Vec<DailyCounts>,
     /// One sketch per [`Measure`], in [`Measure::ALL`] order. Undefined
     /// values (ROI without investment, payback that never comes) are left
     /// out, so a sketch may hold fewer values than `replications`.
@@ -161,6 +254,9 @@ impl ScenarioStats {
         ScenarioStats {
             replications: 0,
             daily,
+            counts: (0..PAST_SLA_SHARE)
+                .map(|_| DailyCounts::new(days))
+                .collect(),
             measures: vec![Sketch::new(); Measure::ALL.len()],
             verdicts: [0; 3],
             roi_positive: 0,
@@ -173,9 +269,14 @@ impl ScenarioStats {
         &self.measures[measure as usize]
     }
 
-    /// Settles every sketch (see [`Sketch::settle`]), once all
-    /// replications are in, so that reading them does no merging.
+    /// Moves the daily counts into the daily sketches and settles every
+    /// sketch (see [`Sketch::settle`]), once all replications are in. The
+    /// daily sketches are complete only then, and reading them does no
+    /// merging.
     pub fn settle(&mut self) {
+        for (counts, sketches) in self.counts.iter_mut().zip(&mut self.daily) {
+            counts.settle_into(sketches);
+        }
         for sketch in self.daily.iter_mut().flatten().chain(&mut self.measures) {
             sketch.settle();
         }
@@ -184,6 +285,9 @@ impl ScenarioStats {
     /// Adds everything `other` holds. Exact and order-independent.
     pub fn merge(&mut self, other: &ScenarioStats) {
         self.replications += other.replications;
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            mine.merge(theirs);
+        }
         for (mine, theirs) in self.daily.iter_mut().zip(&other.daily) {
             for (a, b) in mine.iter_mut().zip(theirs) {
                 a.merge(b);
@@ -264,17 +368,21 @@ impl ScenarioStats {
     /// [`ScenarioStats::add`]: `runs[k]` and, for a scenario other than the
     /// baseline, its cumulative net benefit `net[k]` (empty for the
     /// baseline). Adding a block at a time fetches the scenario's daily
-    /// sketches into cache once per block rather than once per
+    /// histograms into cache once per block rather than once per
     /// replication; the result is the same as adding them one by one.
+    /// Small counts go to [`DailyCounts`] until [`ScenarioStats::settle`].
     pub fn add_daily(&mut self, runs: &[&Trajectory], net: &[&[f64]]) {
         // One replication after the other, each day in order: the
         // trajectories are read in order, and one scenario's daily sketches
         // stay in cache for the whole block.
         for (k, run) in runs.iter().enumerate() {
-            for (metric, values) in count_series(run).iter().enumerate() {
-                for (sketch, &v) in self.daily[metric].iter_mut().zip(values.iter()) {
-                    sketch.add_count(v);
-                }
+            for ((counts, sketches), values) in self
+                .counts
+                .iter_mut()
+                .zip(&mut self.daily)
+                .zip(count_series(run))
+            {
+                counts.add_series(values, sketches);
             }
             // A day with no open contact has none past the SLA: share 0.
             let shares = self.daily[PAST_SLA_SHARE].iter_mut();

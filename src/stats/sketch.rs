@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 
 /// Whole numbers below this are counted in a dense array.
-const DENSE_WIDTH: u64 = 1024;
+pub const DENSE_WIDTH: u64 = 1024;
 /// Fixed-point scale of the running sum: 2^SUM_SHIFT units per 1.
 const SUM_SHIFT: u32 = 20;
 const SUM_SCALE: f64 = (1u64 << SUM_SHIFT) as f64;
@@ -164,6 +164,24 @@ impl Sketch {
         self.count += 1;
         self.sum += i128::from(v) << SUM_SHIFT;
         self.count_dense(v as usize, 1);
+    }
+
+    /// Adds `counts[i]` copies of each whole number `i` (`counts` at most
+    /// [`DENSE_WIDTH`] long): the same as that many calls of
+    /// [`Sketch::add_count`].
+    pub fn add_counts(&mut self, counts: &[u32]) {
+        debug_assert!(counts.len() as u64 <= DENSE_WIDTH);
+        let used = counts.iter().rposition(|&n| n > 0).map_or(0, |i| i + 1);
+        if self.dense.len() < used {
+            self.dense.resize(used, 0);
+        }
+        for (i, &n) in counts[..used].iter().enumerate() {
+            if n > 0 {
+                self.dense[i] = self.dense[i].saturating_add(n);
+                self.count += u64::from(n);
+                self.sum += i128::from(i as u64 * u64::from(n)) << SUM_SHIFT;
+            }
+        }
     }
 
     /// Counts `n` copies of the whole number `i` (below 1,024) densely.
