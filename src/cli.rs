@@ -68,7 +68,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: u16,
 
-    /// Run folder to write [default: a new folder output/<name>-<date>-<time>].
+    /// Run folder to write [default: a new folder output/NAME-DATE-TIME].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 

@@ -4,7 +4,7 @@
 //! Conventions (checked against the ROI-base reference case):
 //! - flows are monthly; index 0 is the investment at month 0, which is not
 //!   discounted; index m ≥ 1 is the net flow at the end of month m;
-//! - NPV = Σ flow[m] / (1 + r)^m with r = annual rate / 12 (nominal rate,
+//! - NPV = Σ flow(m) / (1 + r)^m with r = annual rate / 12 (nominal rate,
 //!   compounded monthly);
 //! - ROI = (savings − investment) / investment, undiscounted, where the
 //!   investment is everything the interventions cost over the horizon;
@@ -12,7 +12,7 @@
 //!   flow is ≥ 0.
 
 /// Costs and money conventions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Economics {
     /// Label for money in tables and charts.
     pub currency: String,
