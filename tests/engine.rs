@@ -3,7 +3,11 @@
 
 mod common;
 
-use aspa::engine::{Plan, State, Trajectory, simulate};
+use std::sync::atomic::AtomicBool;
+
+use aspa::engine::{
+    Checkpoint, Plan, State, Trajectory, first_difference, resume_until, simulate, simulate_keeping,
+};
 use aspa::model::Scenario;
 use aspa::stats::Measure;
 
@@ -222,4 +226,118 @@ fn more_agents_never_raise_the_mean_debt() {
         );
         previous = mean;
     }
+}
+
+/// Carrying a scenario on from the baseline's checkpoint gives exactly the
+/// trajectory that simulating it from day 1 gives, for every intervention
+/// kind, alone and mixed, in the shipped comparisons and in BUSY.
+#[test]
+fn resuming_from_the_baseline_equals_simulating_afresh() {
+    let head = BUSY.split("interventions:").next().unwrap();
+    let lines: Vec<&str> = BUSY
+        .split("interventions:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .collect();
+    // BUSY's interventions one by one (an entry and its continuation lines).
+    let mut singles: Vec<String> = Vec::new();
+    for line in &lines {
+        if line.starts_with("  - ") {
+            singles.push(String::new());
+        }
+        let last = singles.last_mut().unwrap();
+        last.push_str(line);
+        last.push('\n');
+    }
+    let mut busy = vec![common::from_yaml(head)];
+    for (i, text) in singles.iter().chain([&lines.join("\n")]).enumerate() {
+        let mut s = common::from_yaml(&format!("{head}interventions:\n{text}\n"));
+        s.name = format!("busy {i}");
+        busy.push(s);
+    }
+    let sets = [
+        common::load(&["scenarios/helpdesk"]),
+        common::load(&["scenarios/contact-centre"]),
+        busy,
+    ];
+    let stop = AtomicBool::new(false);
+    let mut resumed = 0;
+    for scenarios in &sets {
+        let plans: Vec<Plan> = scenarios.iter().map(Plan::new).collect();
+        let days: Vec<u32> = scenarios
+            .iter()
+            .zip(&plans)
+            .map(|(s, p)| first_difference(&scenarios[0], &plans[0], s, p) - 1)
+            .collect();
+        // The baseline agrees with itself to the end.
+        assert_eq!(days[0], scenarios[0].horizon_days);
+        let mut checkpoints: Vec<Checkpoint> = days[1..]
+            .iter()
+            .filter(|&&d| d > 0)
+            .map(|&d| Checkpoint::at(d))
+            .collect();
+        checkpoints.sort_by_key(Checkpoint::day);
+        checkpoints.dedup_by_key(|c| c.day());
+        let mut state = State::default();
+        for replication in 0..4 {
+            let mut base = Trajectory::default();
+            simulate_keeping(
+                &scenarios[0],
+                &plans[0],
+                7,
+                replication,
+                &mut state,
+                &mut base,
+                &mut checkpoints,
+                &stop,
+            );
+            for ((scenario, plan), &day) in scenarios.iter().zip(&plans).zip(&days).skip(1) {
+                let Some(from) = checkpoints.iter().find(|c| day > 0 && c.day() == day) else {
+                    continue;
+                };
+                let mut afresh = Trajectory::default();
+                simulate(scenario, plan, 7, replication, &mut state, &mut afresh);
+                let mut carried = Trajectory::default();
+                resume_until(
+                    scenario,
+                    plan,
+                    7,
+                    replication,
+                    from,
+                    &base,
+                    &mut state,
+                    &mut carried,
+                    &stop,
+                );
+                assert_eq!(carried, afresh, "{} from day {day}", scenario.name);
+                // Only the shared days are shared.
+                assert_ne!(carried, base, "{}", scenario.name);
+                resumed += 1;
+            }
+        }
+    }
+    // Every intervention in these sets starts after day 1.
+    assert_eq!(resumed, 4 * (5 + 5 + 5), "scenarios carried on");
+}
+
+#[test]
+fn scenarios_differ_from_the_first_day_their_plans_or_teams_do() {
+    let scenarios = common::load(&["scenarios/helpdesk"]);
+    let plans: Vec<Plan> = scenarios.iter().map(Plan::new).collect();
+    let first = |i: usize| first_difference(&scenarios[0], &plans[0], &scenarios[i], &plans[i]);
+    let by_name = |name: &str| {
+        scenarios
+            .iter()
+            .position(|s| s.name.to_lowercase().contains(name))
+            .unwrap_or_else(|| panic!("no scenario named {name}"))
+    };
+    // Training starts on 2012-09-03 and hires join on 2012-10-01: days 34
+    // and 62 of a horizon starting 2012-08-01.
+    assert_eq!(first(by_name("training")), 34);
+    assert_eq!(first(by_name("hire")), 62);
+    let mut other = scenarios[0].clone();
+    other.team.agents += 1;
+    let plan = Plan::new(&other);
+    assert_eq!(first_difference(&scenarios[0], &plans[0], &other, &plan), 1);
 }

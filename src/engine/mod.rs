@@ -8,5 +8,8 @@ pub mod runner;
 pub mod sample;
 
 pub use plan::Plan;
-pub use replication::{State, Totals, Trajectory, simulate};
+pub use replication::{
+    Checkpoint, State, Totals, Trajectory, first_difference, resume_until, simulate,
+    simulate_keeping,
+};
 pub use runner::{Cancelled, RunConfig, RunError, run};

@@ -7,7 +7,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use crate::model::{InterventionKind, Scenario};
 
 /// One day of the plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Day {
     /// Calendar date.
     pub date: NaiveDate,

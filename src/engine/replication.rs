@@ -26,7 +26,7 @@ use crate::model::{RampUp, Scenario};
 
 /// What one replication of one scenario produced, day by day (index
 /// day − 1) and in total.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trajectory {
     /// Open contacts at the end of the day (visible + dropped).
     pub debt: Vec<u64>,
@@ -106,6 +106,35 @@ impl Trajectory {
             v.reserve(horizon);
         }
         self.totals = Totals::default();
+    }
+
+    /// Makes this the first `days` days of `base`, with `totals` the totals
+    /// at the end of the last of them.
+    fn copy_prefix(&mut self, base: &Trajectory, days: usize, totals: &Totals) {
+        let counts = [
+            (&mut self.debt, &base.debt),
+            (&mut self.visible, &base.visible),
+            (&mut self.dropped, &base.dropped),
+            (&mut self.new, &base.new),
+            (&mut self.resolved, &base.resolved),
+            (&mut self.lost, &base.lost),
+            (&mut self.past_sla, &base.past_sla),
+            (&mut self.age_p90, &base.age_p90),
+            (&mut self.chasers, &base.chasers),
+            (&mut self.waited_days, &base.waited_days),
+        ];
+        for (mine, theirs) in counts {
+            mine.extend_from_slice(&theirs[..days]);
+        }
+        let costs = [
+            (&mut self.operating_cost, &base.operating_cost),
+            (&mut self.one_time_cost, &base.one_time_cost),
+            (&mut self.running_cost, &base.running_cost),
+        ];
+        for (mine, theirs) in costs {
+            mine.extend_from_slice(&theirs[..days]);
+        }
+        self.totals = totals.clone();
     }
 
     /// Total cost: operating plus interventions.
@@ -215,6 +244,82 @@ pub struct State {
     poissons: Poissons,
 }
 
+impl State {
+    /// Makes this a copy of `other`, reusing the allocations.
+    fn copy_from(&mut self, other: &State) {
+        self.cohorts.clone_from(&other.cohorts);
+        self.sums = other.sums;
+        self.agents.clone_from(&other.agents);
+        self.joiners.clone_from(&other.joiners);
+        self.hits.clone_from(&other.hits);
+        self.spikes.clone_from(&other.spikes);
+        self.pending_reopens.clone_from(&other.pending_reopens);
+        self.present.clone_from(&other.present);
+        self.poissons.clone_from(&other.poissons);
+    }
+}
+
+/// A replication as it stood at the end of a day: what a scenario that
+/// agrees with it up to that day (see [`first_difference`]) needs to
+/// carry on from there instead of simulating those days again.
+#[derive(Debug, Default)]
+pub struct Checkpoint {
+    day: u32,
+    state: State,
+    in_hand: Option<InHand>,
+    totals: Totals,
+}
+
+impl Checkpoint {
+    /// A checkpoint to be taken at the end of `day`.
+    pub fn at(day: u32) -> Self {
+        Checkpoint {
+            day,
+            ..Checkpoint::default()
+        }
+    }
+
+    /// The day it is taken at.
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+}
+
+/// The first day on which scenario `b` may run differently from scenario
+/// `a` in the same replication. Up to the day before, both hold the same
+/// state and take the same draws, so `b` can carry on from a
+/// [`Checkpoint`] of `a`. The engine sees interventions only through the
+/// plan, so two scenarios that agree in everything else agree until a
+/// day of their plans differs or a hire or training starts. 1 when they
+/// differ in anything else; `horizon + 1` when they never differ.
+pub fn first_difference(a: &Scenario, plan_a: &Plan, b: &Scenario, plan_b: &Plan) -> u32 {
+    let alike = a.start_date == b.start_date
+        && a.horizon_days == b.horizon_days
+        && a.sla_days == b.sla_days
+        && a.demand == b.demand
+        && a.team == b.team
+        && a.work == b.work
+        && a.economics == b.economics;
+    if !alike {
+        return 1;
+    }
+    let same_days = plan_a
+        .days
+        .iter()
+        .zip(&plan_b.days)
+        .take_while(|(x, y)| x == y)
+        .count() as u32;
+    let starts = [plan_a, plan_b]
+        .into_iter()
+        .flat_map(|p| {
+            let hires = p.hires.iter().map(|h| h.start_day);
+            hires.chain(p.trainings.iter().map(|t| t.start_day))
+        })
+        .min()
+        .unwrap_or(u32::MAX);
+    (same_days + 1).min(starts).max(1)
+}
+
 /// Simulates replication `replication` of `scenario` into `out`.
 pub fn simulate(
     scenario: &Scenario,
@@ -248,8 +353,59 @@ pub fn simulate_until(
     out: &mut Trajectory,
     stop: &AtomicBool,
 ) {
+    simulate_keeping(scenario, plan, seed, replication, state, out, &mut [], stop);
+}
+
+/// [`simulate_until`], filling in each of `checkpoints` (in order of day)
+/// at the end of its day.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_keeping(
+    scenario: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    replication: u64,
+    state: &mut State,
+    out: &mut Trajectory,
+    checkpoints: &mut [Checkpoint],
+    stop: &AtomicBool,
+) {
     let mut run = Replication::start(scenario, plan, seed, replication, state, out);
+    let mut checkpoints = checkpoints.iter_mut().peekable();
     for day in 1..=scenario.horizon_days {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        run.day(day);
+        while let Some(c) = checkpoints.next_if(|c| c.day == day) {
+            c.state.copy_from(run.state);
+            c.in_hand = run.in_hand;
+            c.totals = run.out.totals.clone();
+        }
+    }
+}
+
+/// Simulates replication `replication` of `scenario` from `from`, a
+/// checkpoint of the same replication of a scenario that agrees with it up
+/// to the checkpoint's day (see [`first_difference`]) and whose trajectory
+/// is `base`, complete at least to that day. The result is that of
+/// [`simulate_until`].
+#[allow(clippy::too_many_arguments)]
+pub fn resume_until(
+    scenario: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    replication: u64,
+    from: &Checkpoint,
+    base: &Trajectory,
+    state: &mut State,
+    out: &mut Trajectory,
+    stop: &AtomicBool,
+) {
+    let mut run = Replication::start(scenario, plan, seed, replication, state, out);
+    run.state.copy_from(&from.state);
+    run.in_hand = from.in_hand;
+    run.out.copy_prefix(base, from.day as usize, &from.totals);
+    for day in from.day + 1..=scenario.horizon_days {
         if stop.load(Ordering::Relaxed) {
             return;
         }

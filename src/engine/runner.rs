@@ -3,7 +3,10 @@
 //! Replication r of every scenario uses the random streams of r (see
 //! [`super::rng`]), so the scenarios of a run share their random numbers
 //! and a scenario is compared with the baseline replication by
-//! replication. The replications are cut into pieces run in parallel; a
+//! replication. It follows that a scenario whose interventions start on
+//! day d runs exactly as the baseline until day d − 1, so it carries on
+//! from the baseline's state at the end of that day instead of simulating
+//! those days again (see [`first_difference`]). The replications are cut into pieces run in parallel; a
 //! piece adds its replications to the [`ScenarioStats`] of a worker, and
 //! the workers' statistics merge at the end. Merging is exact and
 //! order-independent, so the output is the same for any thread count.
@@ -16,7 +19,9 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 use super::plan::Plan;
-use super::replication::{State, Trajectory, simulate_until};
+use super::replication::{
+    Checkpoint, State, Trajectory, first_difference, resume_until, simulate_keeping, simulate_until,
+};
 use crate::model::Scenario;
 use crate::stats::trend::FLAT_BAND_SHARE_OF_WEEKLY_DEMAND;
 use crate::stats::{Comparison, ScenarioStats, TrendRule};
@@ -86,10 +91,34 @@ struct Worker {
     trends: Vec<TrendRule>,
     state: State,
     scratch: Vec<f64>,
+    /// The baseline's checkpoints, one per day some scenario resumes from.
+    checkpoints: Vec<Checkpoint>,
+    /// For each scenario, the day whose checkpoint it resumes from (0:
+    /// simulated from day 1).
+    resume_from: Vec<u32>,
 }
 
 impl Worker {
     fn new(scenarios: &[Scenario], plans: &[Plan]) -> Self {
+        // A scenario that agrees with the baseline up to some day carries
+        // on from the baseline's state at the end of the day before.
+        let resume_from: Vec<u32> = scenarios
+            .iter()
+            .zip(plans)
+            .enumerate()
+            .map(|(i, (s, p))| {
+                let shared = first_difference(&scenarios[0], &plans[0], s, p) - 1;
+                if i == 0 {
+                    0
+                } else {
+                    shared.min(s.horizon_days)
+                }
+            })
+            .collect();
+        let mut days: Vec<u32> = resume_from.iter().copied().filter(|&d| d > 0).collect();
+        days.sort_unstable();
+        days.dedup();
+        let checkpoints = days.into_iter().map(Checkpoint::at).collect();
         Worker {
             stats: scenarios
                 .iter()
@@ -111,6 +140,8 @@ impl Worker {
             trends: plans.iter().map(trend_rule).collect(),
             state: State::default(),
             scratch: Vec::new(),
+            checkpoints,
+            resume_from,
         }
     }
 
@@ -129,16 +160,47 @@ impl Worker {
             self.net.push(vec![Vec::new(); scenarios.len()]);
         }
         let runs = &mut self.block[k];
-        for ((scenario, plan), out) in scenarios.iter().zip(plans).zip(runs.iter_mut()) {
-            simulate_until(
-                scenario,
-                plan,
-                seed,
-                replication,
-                &mut self.state,
-                out,
-                cancel,
-            );
+        let (baseline, others) = runs.split_first_mut().expect("one scenario at least");
+        simulate_keeping(
+            &scenarios[0],
+            &plans[0],
+            seed,
+            replication,
+            &mut self.state,
+            baseline,
+            &mut self.checkpoints,
+            cancel,
+        );
+        // A baseline stopped early has neither its days nor its
+        // checkpoints to carry on from.
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        for (i, out) in others.iter_mut().enumerate() {
+            let (scenario, plan) = (&scenarios[i + 1], &plans[i + 1]);
+            let day = self.resume_from[i + 1];
+            match self.checkpoints.iter().find(|c| day > 0 && c.day() == day) {
+                Some(from) => resume_until(
+                    scenario,
+                    plan,
+                    seed,
+                    replication,
+                    from,
+                    baseline,
+                    &mut self.state,
+                    out,
+                    cancel,
+                ),
+                None => simulate_until(
+                    scenario,
+                    plan,
+                    seed,
+                    replication,
+                    &mut self.state,
+                    out,
+                    cancel,
+                ),
+            }
         }
         if cancel.load(Ordering::Relaxed) {
             return;

@@ -189,7 +189,7 @@ pub fn count<R: Rng + ?Sized>(
 /// A Poisson sampler kept set up for the last rate asked for: days with
 /// the same expected demand set it up once. The draws are those of a
 /// sampler made afresh.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Poissons {
     last: Option<(f64, Poisson<f64>)>,
 }

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 /// How many new contacts arrive, and when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Demand {
     /// Mean new contacts per calendar day at the start date, before the
     /// profiles and spikes.
@@ -29,7 +29,7 @@ pub struct Demand {
 }
 
 /// A spike on a known date.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spike {
     /// Label for the report.
     pub name: String,
@@ -42,7 +42,7 @@ pub struct Spike {
 }
 
 /// Spikes that start on random days.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RandomSpikes {
     /// Expected number of spikes starting per year.
     pub per_year: f64,

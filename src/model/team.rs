@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 /// The team that resolves contacts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// Agents employed on day 1.
     pub agents: u32,
@@ -32,7 +32,7 @@ pub struct Team {
 
 /// Ramp-up of a new agent: productivity rises linearly from
 /// `start_productivity` to 1 over `weeks`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RampUp {
     /// Productivity on the first day, as a share of a full agent's.
     pub start_productivity: f64,
@@ -59,7 +59,7 @@ impl RampUp {
 
 /// Know-how: how widely it is spread, and what the team loses when a
 /// person who holds it is away or leaves.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Knowledge {
     /// Share of know-how that is shared (1 = anyone can do anything).
     pub spread: f64,

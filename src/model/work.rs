@@ -5,7 +5,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Gamma, LogNormal};
 
 /// Everything about working contacts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Work {
     /// Handle time of a contact, in minutes.
     pub handle_minutes: HandleTime,
@@ -21,14 +21,14 @@ pub struct Work {
 
 /// A handle-time distribution in minutes, built once from its mean and
 /// coefficient of variation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HandleTime {
     mean: f64,
     cv: f64,
     shape: Shape,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Shape {
     Fixed,
     /// σ² = ln(1 + cv²), μ = ln(mean) − σ²/2, so that E = mean and
@@ -92,7 +92,7 @@ impl HandleTime {
 }
 
 /// Resolved contacts that come back as new contacts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reopen {
     /// Share of resolved contacts that reopen.
     pub share: f64,
@@ -101,7 +101,7 @@ pub struct Reopen {
 }
 
 /// Dropped tasks: contacts that stall between people and are forgotten.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Drop {
     /// Probability per day that an open contact nobody worked today drops.
     pub daily_hazard: f64,
@@ -117,7 +117,7 @@ pub struct Drop {
 }
 
 /// Waiting customers who chase.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Chase {
     /// Age in days from which a visible open contact's customer may chase.
     pub patience_days: u32,

@@ -370,7 +370,8 @@ impl ScenarioStats {
     /// baseline). Adding a block at a time fetches the scenario's daily
     /// histograms into cache once per block rather than once per
     /// replication; the result is the same as adding them one by one.
-    /// Small counts go to [`DailyCounts`] until [`ScenarioStats::settle`].
+    /// Small counts go to one histogram buffer per metric until
+    /// [`ScenarioStats::settle`].
     pub fn add_daily(&mut self, runs: &[&Trajectory], net: &[&[f64]]) {
         // One replication after the other, each day in order: the
         // trajectories are read in order, and one scenario's daily sketches
