@@ -4,12 +4,18 @@
 //! reports replication-days per second; the group `contacts` times the
 //! same work and reports contacts per second, counting a replication's
 //! contacts as the mean number of new contacts (fresh demand, reopens and
-//! chasers) over 200 replications.
+//! chasers) over 200 replications. The group `statistics` times what a
+//! run does with a replication once simulated, on its own: the
+//! per-replication measures (totals, the Theil-Sen trend) and the ten
+//! daily histograms, for a block of 32 baseline replications, in
+//! replication-days per second.
 
 use std::path::Path;
 
+use aspa::engine::runner::trend_rule;
 use aspa::engine::{Plan, State, Trajectory, simulate};
 use aspa::model::Scenario;
+use aspa::stats::{Comparison, ScenarioStats};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const CASES: [(&str, &str); 3] = [
@@ -56,6 +62,41 @@ fn bench(c: &mut Criterion, group_name: &str, throughput: impl Fn(&Scenario, &Pl
     group.finish();
 }
 
+fn statistics(c: &mut Criterion) {
+    let mut group = c.benchmark_group("statistics");
+    for (name, file) in CASES {
+        let (scenario, plan) = load(file);
+        let mut state = State::default();
+        let block: Vec<Trajectory> = (0..32)
+            .map(|r| {
+                let mut out = Trajectory::default();
+                simulate(&scenario, &plan, 42, r, &mut state, &mut out);
+                out
+            })
+            .collect();
+        let runs: Vec<&Trajectory> = block.iter().collect();
+        let rule = trend_rule(&plan);
+        let mut comparison = Comparison::new(
+            plan.days.iter().map(|d| d.month).collect(),
+            scenario.economics.discount_rate_per_year,
+        );
+        let mut scratch = Vec::new();
+        let days = scenario.horizon_days as usize;
+        let mut stats = ScenarioStats::new(days);
+        group.throughput(Throughput::Elements(32 * days as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for run in &runs {
+                    stats.add(run, None, &mut comparison, &rule, &mut scratch);
+                }
+                stats.add_daily(&runs, &[]);
+                stats.replications
+            })
+        });
+    }
+    group.finish();
+}
+
 fn replication_days(c: &mut Criterion) {
     bench(c, "replication-days", |s, _| u64::from(s.horizon_days));
 }
@@ -69,6 +110,6 @@ criterion_group! {
     // Criterion's own charts need system fonts, which a fresh machine may
     // lack; the figures are in the terminal output.
     config = Criterion::default().without_plots();
-    targets = replication_days, contacts
+    targets = replication_days, contacts, statistics
 }
 criterion_main!(benches);
