@@ -835,7 +835,7 @@ impl<'a> Replication<'a> {
         let mut budget = 0;
         let mut passed = 0;
         let (mut acted, mut resurfaced) = (0, 0);
-        for c in state.cohorts.iter_mut() {
+        for c in state.cohorts.make_contiguous().iter_mut() {
             if unseen <= budget {
                 break;
             }
@@ -882,8 +882,8 @@ impl<'a> Replication<'a> {
             // Waiting contacts in cohorts at least `patience` days old: the
             // oldest cohorts, so the total is found from the young ones.
             let patience = work.chase.patience_days;
-            let young: u64 = state
-                .cohorts
+            let cohorts = &*state.cohorts.make_contiguous();
+            let young: u64 = cohorts
                 .iter()
                 .rev()
                 .take_while(|c| day - c.day < patience)
@@ -891,7 +891,7 @@ impl<'a> Replication<'a> {
                 .sum();
             let mut unseen = state.sums.visible - young;
             let mut chase = Skipper::new(self.rates.chase);
-            for c in state.cohorts.iter() {
+            for c in cohorts {
                 if chase.clear() >= unseen {
                     break;
                 }
@@ -978,7 +978,7 @@ impl<'a> Replication<'a> {
         // Visible contacts and chasers in the cohorts not reached yet.
         let mut unseen = state.sums.visible + state.sums.chasers;
         let mut reached = 0;
-        for (i, c) in state.cohorts.iter_mut().enumerate() {
+        for (i, c) in state.cohorts.make_contiguous().iter_mut().enumerate() {
             if capacity <= 0.0 || unseen == 0 {
                 break;
             }
@@ -1057,7 +1057,7 @@ impl<'a> Replication<'a> {
             let mut drop = Skipper::new(self.rates.drop.at(hazard));
             let mut unseen = state.sums.visible;
             let mut dropped = 0;
-            for c in state.cohorts.range_mut(worked_to..) {
+            for c in &mut state.cohorts.make_contiguous()[worked_to..] {
                 if unseen == 0 {
                     break;
                 }
@@ -1082,6 +1082,7 @@ impl<'a> Replication<'a> {
         if day % 7 == 0 {
             cohorts.retain(|c| !c.is_empty());
         }
+        let cohorts = &*cohorts.make_contiguous();
         let sums = state.sums;
         debug_assert_eq!(sums, Sums::of(&*cohorts), "the sums follow the cohorts");
         // Past the SLA: everything but the cohorts younger than it, which
