@@ -341,3 +341,47 @@ fn scenarios_differ_from_the_first_day_their_plans_or_teams_do() {
     let plan = Plan::new(&other);
     assert_eq!(first_difference(&scenarios[0], &plans[0], &other, &plan), 1);
 }
+
+/// On a day, each dropped contact's customer acts with probability
+/// a = 1 / chase_after_days (giving up with give_up_share, else chasing),
+/// or else the team finds it with f = 1 / resurface_after_days. Counted
+/// over many dropped contacts and no team to work them.
+#[test]
+fn dropped_contacts_are_acted_on_and_found_at_their_rates() {
+    let n = 200_000u64;
+    let scenario = common::from_yaml(&format!(
+        "start_date: 2025-01-06\nhorizon_days: 1\n\
+         demand: {{new_per_day: 0, opening_debt: {n}, opening_dropped: {n}}}\n\
+         team: {{agents: 0}}\n\
+         work: {{handle_minutes: {{mean: 10}},\n\
+         \x20 drop: {{daily_hazard: 0, chase_after_days: 20, give_up_share: 0.3, resurface_after_days: 50}}}}\n\
+         economics: {{cost_per_agent_hour: 20}}\n"
+    ));
+    let (a, f, g) = (1.0 / 20.0, 1.0 / 50.0, 0.3);
+    let replications = 20;
+    let mut totals = [0u64; 3];
+    for r in 0..replications {
+        let t = run_one(&scenario, r);
+        let selected = n - t.dropped[0];
+        let (lost, chasers) = (t.lost[0], t.chasers[0]);
+        totals[0] += lost;
+        totals[1] += chasers;
+        totals[2] += selected - lost - chasers;
+    }
+    let trials = (n * replications) as f64;
+    let expected = [a * g, a * (1.0 - g), (1.0 - a) * f];
+    for ((&got, p), what) in totals
+        .iter()
+        .zip(expected)
+        .zip(["lost", "chasing", "found"])
+    {
+        // A binomial count over all the contact-days: SE √(N p (1 − p)).
+        let se = (trials * p * (1.0 - p)).sqrt();
+        assert!(
+            (got as f64 - trials * p).abs() < 4.0 * se,
+            "{what}: {got} against {} ± {:.0}",
+            trials * p,
+            4.0 * se
+        );
+    }
+}

@@ -467,12 +467,13 @@ impl FixedTeam {
 
 /// Probabilities of the day's selections, prepared once (see [`Rate`]).
 struct Rates {
-    /// A dropped contact's customer acts today.
-    act: Rate,
+    /// Probability that a dropped contact's customer acts today.
+    act: f64,
     /// A waiting customer past their patience chases today.
     chase: Rate,
-    /// A dropped contact is found again today.
-    find: Remembered,
+    /// Something happens to a dropped contact today: its customer acts or
+    /// the team finds it.
+    touch: Remembered,
     /// An unworked visible contact drops today.
     drop: Remembered,
 }
@@ -580,9 +581,9 @@ impl<'a> Replication<'a> {
                 .collect(),
             fixed_team: FixedTeam::of(scenario, plan),
             rates: Rates {
-                act: Rate::new(1.0 / scenario.work.drop.chase_after_days),
+                act: (1.0 / scenario.work.drop.chase_after_days).min(1.0),
                 chase: Rate::new(scenario.work.chase.daily_probability),
-                find: Remembered(Rate::new(0.0)),
+                touch: Remembered(Rate::new(0.0)),
                 drop: Remembered(Rate::new(0.0)),
             },
         }
@@ -818,19 +819,23 @@ impl<'a> Replication<'a> {
         }
         let d = &self.plan.days[day as usize - 1];
         let mut rng = self.streams.get(Source::Chase, day);
-        let mut act = Skipper::new(self.rates.act);
-        let mut find = d
+        // Each dropped contact, independently: its customer acts with
+        // probability a, or else the team finds it with probability f. So
+        // something happens to it with probability s = a + (1 − a) f, and
+        // then it is the customer with probability a / s: one selection
+        // with the same law as the two in turn, and one gap to draw.
+        let act = self.rates.act;
+        let find = d
             .resurface_after_days
-            .map(|days| Skipper::new(self.rates.find.at((1.0 / days).min(1.0))));
+            .map_or(0.0, |days| (1.0 / days).min(1.0));
+        let touched = act + (1.0 - act) * find;
+        let mut skipper = Skipper::new(self.rates.touch.at(touched));
+        let customer_share = if touched > 0.0 { act / touched } else { 0.0 };
         // Dropped contacts in the cohorts not walked yet, and how many of
-        // the next ones neither skipper selects: cohorts within that are
-        // passed in bulk, and once it covers all that are left the walk
-        // ends. Either way the skippers take the same draws as if fed
-        // cohort by cohort.
-        let clear = |act: &Skipper, find: &Option<Skipper>| {
-            act.clear()
-                .min(find.as_ref().map_or(u64::MAX, Skipper::clear))
-        };
+        // the next ones the skipper passes without a draw: cohorts within
+        // that are passed in bulk, and once it covers all that are left
+        // the walk ends. The skipper takes the same draws as if fed cohort
+        // by cohort.
         let mut unseen = state.sums.dropped;
         let mut budget = 0;
         let mut passed = 0;
@@ -845,15 +850,18 @@ impl<'a> Replication<'a> {
                 passed += c.dropped;
                 continue;
             }
-            act.pass(passed);
-            if let Some(find) = &mut find {
-                find.pass(passed);
-            }
+            skipper.pass(passed);
             passed = 0;
             unseen -= c.dropped;
-            let acting = act.take(c.dropped, &mut rng);
-            acted += acting;
-            for _ in 0..acting {
+            let selected = skipper.take(c.dropped, &mut rng);
+            for _ in 0..selected {
+                let customer = customer_share >= 1.0 || rng.random::<f64>() < customer_share;
+                if !customer {
+                    c.visible += 1;
+                    resurfaced += 1;
+                    continue;
+                }
+                acted += 1;
                 if rng.random::<f64>() < work.drop.give_up_share {
                     today.lost += 1;
                 } else {
@@ -861,14 +869,8 @@ impl<'a> Replication<'a> {
                     today.chasers += 1;
                 }
             }
-            c.dropped -= acting;
-            if let Some(find) = &mut find {
-                let found = find.take(c.dropped, &mut rng);
-                c.dropped -= found;
-                c.visible += found;
-                resurfaced += found;
-            }
-            budget = clear(&act, &find);
+            c.dropped -= selected;
+            budget = skipper.clear();
         }
         // Acting customers who did not give up chase: their contacts are
         // visible again.
