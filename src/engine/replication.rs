@@ -1081,8 +1081,18 @@ impl<'a> Replication<'a> {
         while cohorts.front().is_some_and(Cohort::is_empty) {
             cohorts.pop_front();
         }
+        let slice = cohorts.make_contiguous();
         if day % 7 == 0 {
-            cohorts.retain(|c| !c.is_empty());
+            // Keeps the non-empty cohorts in order, as `retain` does, on
+            // the slice.
+            let mut kept = 0;
+            for i in 0..slice.len() {
+                if !slice[i].is_empty() {
+                    slice[kept] = slice[i];
+                    kept += 1;
+                }
+            }
+            cohorts.truncate(kept);
         }
         let cohorts = &*cohorts.make_contiguous();
         let sums = state.sums;
