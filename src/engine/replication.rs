@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
 
 use super::plan::Plan;
 use super::rng::{Source, Streams, splitmix64};
@@ -589,7 +590,7 @@ impl<'a> Replication<'a> {
         }
     }
 
-    fn rng(&self, source: Source, day: u32) -> rand::rngs::Xoshiro256PlusPlus {
+    fn rng(&self, source: Source, day: u32) -> Xoshiro256PlusPlus {
         self.streams.get(source, day)
     }
 
@@ -629,7 +630,15 @@ impl<'a> Replication<'a> {
         self.state
             .hits
             .retain(|h| f64::from(day - h.day) < recovery_days);
-        self.dropped_contacts_act(day, &mut today);
+        // Steps 2 and 3 draw from one stream, in turn.
+        let chasing = self.scenario.work.chase.daily_probability > 0.0;
+        if chasing || self.state.sums.dropped > 0 {
+            let mut rng = self.rng(Source::Chase, day);
+            self.dropped_contacts_act(day, &mut today, &mut rng);
+            if chasing {
+                self.waiting_customers_chase(day, &mut today, &mut rng);
+            }
+        }
         self.arrivals(day, &today);
         let worked_to = self.work(day, &mut today);
         self.reopens(day, &today);
@@ -807,18 +816,12 @@ impl<'a> Replication<'a> {
         (present - training - mentoring - knowledge - absence_loss).max(0.0)
     }
 
-    /// Steps 2 and 3: customers act on dropped contacts (give up or chase),
-    /// the team finds some, and waiting customers past their patience
-    /// chase.
-    fn dropped_contacts_act(&mut self, day: u32, today: &mut Today) {
+    /// Step 2: customers act on dropped contacts (give up or chase) and the
+    /// team finds some.
+    fn dropped_contacts_act(&mut self, day: u32, today: &mut Today, rng: &mut Xoshiro256PlusPlus) {
         let work = &self.scenario.work;
-        let chasing = work.chase.daily_probability > 0.0;
         let state = &mut *self.state;
-        if !chasing && state.sums.dropped == 0 {
-            return;
-        }
         let d = &self.plan.days[day as usize - 1];
-        let mut rng = self.streams.get(Source::Chase, day);
         // Each dropped contact, independently: its customer acts with
         // probability a, or else the team finds it with probability f. So
         // something happens to it with probability s = a + (1 − a) f, and
@@ -853,7 +856,7 @@ impl<'a> Replication<'a> {
             skipper.pass(passed);
             passed = 0;
             unseen -= c.dropped;
-            let selected = skipper.take(c.dropped, &mut rng);
+            let selected = skipper.take(c.dropped, rng);
             for _ in 0..selected {
                 let customer = customer_share >= 1.0 || rng.random::<f64>() < customer_share;
                 if !customer {
@@ -879,28 +882,35 @@ impl<'a> Replication<'a> {
         // Chasers caused by dropped contacts are handled at their mean.
         today.dropped_cost +=
             today.chasers as f64 * work.chaser_handle_minutes.mean() * self.cost_per_minute;
+    }
 
-        if chasing {
-            // Waiting contacts in cohorts at least `patience` days old: the
-            // oldest cohorts, so the total is found from the young ones.
-            let patience = work.chase.patience_days;
-            let cohorts = &*state.cohorts.make_contiguous();
-            let young: u64 = cohorts
-                .iter()
-                .rev()
-                .take_while(|c| day - c.day < patience)
-                .map(|c| c.visible)
-                .sum();
-            let mut unseen = state.sums.visible - young;
-            let mut chase = Skipper::new(self.rates.chase);
-            for c in cohorts {
-                if chase.clear() >= unseen {
-                    break;
-                }
-                debug_assert!(day - c.day >= patience, "only old cohorts are left unseen");
-                unseen -= c.visible;
-                today.chasers += chase.take(c.visible, &mut rng);
+    /// Step 3: waiting customers past their patience chase.
+    fn waiting_customers_chase(
+        &mut self,
+        day: u32,
+        today: &mut Today,
+        rng: &mut Xoshiro256PlusPlus,
+    ) {
+        let state = &mut *self.state;
+        // Waiting contacts in cohorts at least `patience` days old: the
+        // oldest cohorts, so the total is found from the young ones.
+        let patience = self.scenario.work.chase.patience_days;
+        let cohorts = &*state.cohorts.make_contiguous();
+        let young: u64 = cohorts
+            .iter()
+            .rev()
+            .take_while(|c| day - c.day < patience)
+            .map(|c| c.visible)
+            .sum();
+        let mut unseen = state.sums.visible - young;
+        let mut chase = Skipper::new(self.rates.chase);
+        for c in cohorts {
+            if chase.clear() >= unseen {
+                break;
             }
+            debug_assert!(day - c.day >= patience, "only old cohorts are left unseen");
+            unseen -= c.visible;
+            today.chasers += chase.take(c.visible, rng);
         }
     }
 
@@ -1082,7 +1092,7 @@ impl<'a> Replication<'a> {
             cohorts.pop_front();
         }
         let slice = cohorts.make_contiguous();
-        if day % 7 == 0 {
+        if day.is_multiple_of(7) {
             // Keeps the non-empty cohorts in order, as `retain` does, on
             // the slice.
             let mut kept = 0;
