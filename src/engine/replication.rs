@@ -642,7 +642,8 @@ impl<'a> Replication<'a> {
         self.arrivals(day, &today);
         let worked_to = self.work(day, &mut today);
         self.reopens(day, &today);
-        let open = self.drops_and_count(day, worked_to);
+        self.unworked_drop(day, worked_to);
+        let open = self.count_open(day);
         self.record(day, today, open);
     }
 
@@ -1053,36 +1054,41 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// Step 7, and the counting of step 8: visible contacts nobody worked
-    /// today may drop; then the open contacts are counted. `worked_to` is
-    /// what [`Replication::work`] returned: visible contacts are left only
-    /// from there on.
-    fn drops_and_count(&mut self, day: u32, worked_to: usize) -> Open {
+    /// Step 7: visible contacts nobody worked today may drop. `worked_to`
+    /// is what [`Replication::work`] returned: visible contacts are left
+    /// only from there on.
+    fn unworked_drop(&mut self, day: u32, worked_to: usize) {
         let d = &self.plan.days[day as usize - 1];
         let hazard = self.scenario.work.drop.daily_hazard
             * d.drop_factor
             * self.training_factor(day, |t| t.drop_hazard);
+        let state = &mut *self.state;
+        if hazard <= 0.0 || state.sums.visible == 0 {
+            return;
+        }
+        let mut rng = self.streams.get(Source::Drop, day);
+        let mut drop = Skipper::new(self.rates.drop.at(hazard));
+        let mut unseen = state.sums.visible;
+        let mut dropped = 0;
+        for c in &mut state.cohorts.make_contiguous()[worked_to..] {
+            if unseen == 0 {
+                break;
+            }
+            unseen -= c.visible;
+            let n = drop.take(c.visible, &mut rng);
+            c.visible -= n;
+            c.dropped += n;
+            dropped += n;
+        }
+        debug_assert_eq!(unseen, 0, "no visible contact before the cohorts worked");
+        state.sums.visible -= dropped;
+        state.sums.dropped += dropped;
+    }
+
+    /// The counting of step 8: the open contacts at the end of the day.
+    fn count_open(&mut self, day: u32) -> Open {
         let sla = self.scenario.sla_days;
         let state = &mut *self.state;
-        if hazard > 0.0 && state.sums.visible > 0 {
-            let mut rng = self.streams.get(Source::Drop, day);
-            let mut drop = Skipper::new(self.rates.drop.at(hazard));
-            let mut unseen = state.sums.visible;
-            let mut dropped = 0;
-            for c in &mut state.cohorts.make_contiguous()[worked_to..] {
-                if unseen == 0 {
-                    break;
-                }
-                unseen -= c.visible;
-                let n = drop.take(c.visible, &mut rng);
-                c.visible -= n;
-                c.dropped += n;
-                dropped += n;
-            }
-            debug_assert_eq!(unseen, 0, "no visible contact before the cohorts worked");
-            state.sums.visible -= dropped;
-            state.sums.dropped += dropped;
-        }
         let cohorts = &mut state.cohorts;
         // Empty cohorts change nothing in any step (a skipper takes no draw
         // for an empty run), so removing them only shortens the walks over

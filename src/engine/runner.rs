@@ -102,18 +102,11 @@ impl Worker {
     fn new(scenarios: &[Scenario], plans: &[Plan]) -> Self {
         // A scenario that agrees with the baseline up to some day carries
         // on from the baseline's state at the end of the day before.
-        let resume_from: Vec<u32> = scenarios
-            .iter()
-            .zip(plans)
-            .enumerate()
-            .map(|(i, (s, p))| {
-                let shared = first_difference(&scenarios[0], &plans[0], s, p) - 1;
-                if i == 0 {
-                    0
-                } else {
-                    shared.min(s.horizon_days)
-                }
-            })
+        let shared = |(s, p): (&Scenario, &Plan)| {
+            (first_difference(&scenarios[0], &plans[0], s, p) - 1).min(s.horizon_days)
+        };
+        let resume_from: Vec<u32> = std::iter::once(0)
+            .chain(scenarios.iter().zip(plans).skip(1).map(shared))
             .collect();
         let mut days: Vec<u32> = resume_from.iter().copied().filter(|&d| d > 0).collect();
         days.sort_unstable();
