@@ -45,12 +45,18 @@ pub fn stream(seed: u64, replication: u64, source: Source, day: u32) -> Xoshiro2
     Streams::new(seed, replication).get(source, day)
 }
 
-/// The generators of one replication: [`stream`] and the agents' draws
-/// with the hash of the seed and the replication computed once.
+/// Number of [`Source`]s, plus one: sources are numbered from 1.
+const SOURCES: usize = Source::Chase as usize + 1;
+
+/// The generators of one replication: [`stream`] and the agents' draws,
+/// with the hash of the seed, the replication and each source computed
+/// once per replication rather than once a day.
 #[derive(Debug, Clone, Copy)]
 pub struct Streams {
-    replication: u64,
-    agents: u64,
+    /// Per source: the hash of (seed, replication, source) for streams.
+    streams: [u64; SOURCES],
+    /// The same for the agents' draws.
+    agents: [u64; SOURCES],
 }
 
 impl Streams {
@@ -58,23 +64,26 @@ impl Streams {
     pub fn new(seed: u64, replication: u64) -> Self {
         let streams = splitmix64(seed ^ 0x6173_7061_5f73_6565); // "aspa_see"
         let agents = splitmix64(seed ^ 0x6167_656e_745f_7365); // "agent_se"
+        let (streams, agents) = (
+            splitmix64(streams ^ replication),
+            splitmix64(agents ^ replication),
+        );
         Streams {
-            replication: splitmix64(streams ^ replication),
-            agents: splitmix64(agents ^ replication),
+            streams: std::array::from_fn(|s| splitmix64(streams ^ s as u64)),
+            agents: std::array::from_fn(|s| splitmix64(agents ^ s as u64)),
         }
     }
 
     /// The generator for `source` on `day`.
     pub fn get(&self, source: Source, day: u32) -> Xoshiro256PlusPlus {
-        let h = splitmix64(self.replication ^ source as u64);
+        let h = self.streams[source as usize];
         Xoshiro256PlusPlus::seed_from_u64(splitmix64(h ^ u64::from(day)))
     }
 
     /// The agents' draws for `source` on `day`.
     pub fn agents(&self, source: Source, day: u32) -> AgentDraws {
-        let h = splitmix64(self.agents ^ source as u64);
         AgentDraws {
-            day: splitmix64(h ^ u64::from(day)),
+            day: splitmix64(self.agents[source as usize] ^ u64::from(day)),
         }
     }
 }
