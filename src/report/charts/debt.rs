@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{
     Drawn, Report, colour, count_label, day_range, fan, legend, panel_cols, panel_rows,
-    panel_title_style, points, series, span, time_mesh, titled,
+    panel_title_style, points, series, span, time_mesh, titled, wide_line,
 };
 use crate::report::format::percent;
 
@@ -84,16 +84,9 @@ fn median_lines<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, y0..y1)?;
     time_mesh(&mut chart, report, y_desc, y_fmt, 8)?;
     for (i, s) in report.scenarios.iter().enumerate() {
-        let c = colour(i);
-        let line = chart.draw_series(LineSeries::new(
-            points(series(s, metric), |d| d.p50),
-            c.stroke_width(3),
-        ))?;
-        if with_legend {
-            line.label(s.summary.name.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
-            });
-        }
+        let median = points(series(s, metric), |d| d.p50);
+        let label = with_legend.then(|| s.summary.name.clone());
+        wide_line(&mut chart, &median, colour(i), label)?;
     }
     if with_legend {
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;

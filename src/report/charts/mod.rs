@@ -345,6 +345,32 @@ fn points(days: &[Spread], pick: fn(&Spread) -> Option<f64>) -> Vec<(f64, f64)> 
         .collect()
 }
 
+/// A daily series drawn as a line 3 pixels wide: one segment per day and
+/// a dot at each joint, rather than one wide polyline. plotters mitres the
+/// joints of a wide polyline, and where a daily series turns back within
+/// a pixel column the bitmap backend throws a spike far outside the line
+/// (plotters issue 549, seen below the axis of the help-desk debt fan);
+/// separate segments have no joints to mitre.
+fn wide_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Plot<'a, DB>,
+    points: &[(f64, f64)],
+    colour: RGBColor,
+    label: Option<String>,
+) -> Drawn<DB> {
+    chart.draw_series(points.iter().map(|&p| Circle::new(p, 1, colour.filled())))?;
+    let line = chart.draw_series(
+        points
+            .windows(2)
+            .map(|w| PathElement::new(vec![w[0], w[1]], colour.stroke_width(3))),
+    )?;
+    if let Some(label) = label {
+        line.label(label).legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+        });
+    }
+    Ok(())
+}
+
 /// A closed polygon between two quantiles of a daily series.
 fn band(
     days: &[Spread],
@@ -445,11 +471,7 @@ fn fan<'a, DB: DrawingBackend + 'a>(
         // A one-day horizon: a line of one point would not show.
         chart.draw_series(median.iter().map(|&p| Circle::new(p, 6, colour.filled())))?;
     }
-    chart
-        .draw_series(LineSeries::new(median, colour.stroke_width(3)))?
-        .label(label.to_string())
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
-    Ok(())
+    wide_line(chart, &median, colour, Some(label.to_string()))
 }
 
 /// The scenarios compared with the baseline, with their colour index.
