@@ -76,13 +76,14 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
             Ok(s) => {
                 let _ = writeln!(
                     out,
-                    "ok  {}  \"{}\"{}: {} days from {}, {} interventions",
+                    "ok  {}  \"{}\"{}: {} days from {}, {} intervention{}",
                     file.display(),
                     s.name,
                     if s.is_baseline { " (baseline)" } else { "" },
                     s.horizon_days,
                     s.start_date,
-                    s.interventions.len()
+                    s.interventions.len(),
+                    if s.interventions.len() == 1 { "" } else { "s" }
                 );
                 loaded.push(s);
             }
@@ -145,7 +146,8 @@ pub fn selfcheck(args: &SelfcheckArgs) -> Result<(), AppError> {
     let _ = writeln!(
         out,
         "{table}
-{} passed, {failed} failed ({} replications, seed {}; tolerances are 4 standard errors)",
+{} passed, {failed} failed ({} replications, seed {}; tolerances: 4 standard errors, for a quantile \
+as the interval of values it may take; ± 0 where the value is exact, ± 1 where it is rounded to whole contacts)",
         checks.len() - failed,
         settings.runs,
         settings.seed

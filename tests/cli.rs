@@ -497,3 +497,29 @@ fn an_unwritable_out_fails_before_the_simulation() {
         "it simulated first"
     );
 }
+
+/// The README shows what `aspa run scenarios/helpdesk` prints; it must be
+/// what the current engine prints (all but the run folder's name).
+#[test]
+fn the_readme_shows_the_help_desk_run_as_it_is() {
+    let readme = std::fs::read_to_string(common::root("README.md")).unwrap();
+    let start = readme
+        .find("```\n1,000 replications, seed 42;")
+        .expect("the README shows the help-desk run")
+        + 4;
+    let shown: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| !l.starts_with("output/"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let o = aspa(&["run", &helpdesk(), "--out", "run"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let printed = String::from_utf8_lossy(&o.stdout).into_owned();
+    // The last line names the run folder.
+    let mut printed: Vec<&str> = printed.lines().collect();
+    assert_eq!(printed.pop(), Some("run"));
+    assert_eq!(
+        shown, printed,
+        "update the README's example with what `aspa run scenarios/helpdesk` prints"
+    );
+}
