@@ -1097,10 +1097,10 @@ impl<'a> Replication<'a> {
         while cohorts.front().is_some_and(Cohort::is_empty) {
             cohorts.pop_front();
         }
-        let slice = cohorts.make_contiguous();
         if day.is_multiple_of(7) {
             // Keeps the non-empty cohorts in order, as `retain` does, on
-            // the slice.
+            // the contiguous slice.
+            let slice = cohorts.make_contiguous();
             let mut kept = 0;
             for i in 0..slice.len() {
                 if !slice[i].is_empty() {
@@ -1110,9 +1110,8 @@ impl<'a> Replication<'a> {
             }
             cohorts.truncate(kept);
         }
-        let cohorts = &*cohorts.make_contiguous();
         let sums = state.sums;
-        debug_assert_eq!(sums, Sums::of(cohorts), "the sums follow the cohorts");
+        debug_assert_eq!(sums, Sums::of(&*cohorts), "the sums follow the cohorts");
         // Past the SLA: everything but the cohorts younger than it, which
         // are the newest.
         let young = Sums::of(cohorts.iter().rev().take_while(|c| day - c.day < sla));
