@@ -294,13 +294,32 @@ impl Checkpoint {
 /// day of their plans differs or a hire or training starts. 1 when they
 /// differ in anything else; `horizon + 1` when they never differ.
 pub fn first_difference(a: &Scenario, plan_a: &Plan, b: &Scenario, plan_b: &Plan) -> u32 {
-    let alike = a.start_date == b.start_date
-        && a.horizon_days == b.horizon_days
-        && a.sla_days == b.sla_days
-        && a.demand == b.demand
-        && a.team == b.team
-        && a.work == b.work
-        && a.economics == b.economics;
+    // Every field is named, so that a new one must be placed here: either
+    // what the day loop reads, or (like the interventions, which reach it
+    // through the plan) what it does not.
+    let Scenario {
+        name: _,
+        description: _,
+        is_baseline: _,
+        source: _,
+        chain: _,
+        start_date,
+        horizon_days,
+        sla_days,
+        demand,
+        team,
+        work,
+        economics,
+        interventions: _,
+        warnings: _,
+    } = a;
+    let alike = *start_date == b.start_date
+        && *horizon_days == b.horizon_days
+        && *sla_days == b.sla_days
+        && *demand == b.demand
+        && *team == b.team
+        && *work == b.work
+        && *economics == b.economics;
     if !alike {
         return 1;
     }
