@@ -246,17 +246,29 @@ pub struct State {
 }
 
 impl State {
-    /// Makes this a copy of `other`, reusing the allocations.
+    /// Makes this a copy of `other`, reusing the allocations. Every field
+    /// is named, so that a new one cannot be left out.
     fn copy_from(&mut self, other: &State) {
-        self.cohorts.clone_from(&other.cohorts);
-        self.sums = other.sums;
-        self.agents.clone_from(&other.agents);
-        self.joiners.clone_from(&other.joiners);
-        self.hits.clone_from(&other.hits);
-        self.spikes.clone_from(&other.spikes);
-        self.pending_reopens.clone_from(&other.pending_reopens);
-        self.present.clone_from(&other.present);
-        self.poissons.clone_from(&other.poissons);
+        let State {
+            cohorts,
+            sums,
+            agents,
+            joiners,
+            hits,
+            spikes,
+            pending_reopens,
+            present,
+            poissons,
+        } = other;
+        self.cohorts.clone_from(cohorts);
+        self.sums = *sums;
+        self.agents.clone_from(agents);
+        self.joiners.clone_from(joiners);
+        self.hits.clone_from(hits);
+        self.spikes.clone_from(spikes);
+        self.pending_reopens.clone_from(pending_reopens);
+        self.present.clone_from(present);
+        self.poissons.clone_from(poissons);
     }
 }
 
