@@ -1141,8 +1141,9 @@ impl<'a> Replication<'a> {
             }
             cohorts.truncate(kept);
         }
+        let cohorts = &*cohorts.make_contiguous();
         let sums = state.sums;
-        debug_assert_eq!(sums, Sums::of(&*cohorts), "the sums follow the cohorts");
+        debug_assert_eq!(sums, Sums::of(cohorts), "the sums follow the cohorts");
         // Past the SLA: everything but the cohorts younger than it, which
         // are the newest.
         let young = Sums::of(cohorts.iter().rev().take_while(|c| day - c.day < sla));
