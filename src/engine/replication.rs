@@ -866,27 +866,15 @@ impl<'a> Replication<'a> {
         let touched = act + (1.0 - act) * find;
         let mut skipper = Skipper::new(self.rates.touch.at(touched));
         let customer_share = if touched > 0.0 { act / touched } else { 0.0 };
-        // Dropped contacts in the cohorts not walked yet, and how many of
-        // the next ones the skipper passes without a draw: cohorts within
-        // that are passed in bulk, and once it covers all that are left
-        // the walk ends. The skipper takes the same draws as if fed cohort
-        // by cohort.
+        // Dropped contacts in the cohorts not walked yet. Once the skipper
+        // is known to pass all of them, the rest of the walk would take no
+        // draw and change nothing.
         let mut unseen = state.sums.dropped;
-        let mut budget = 0;
-        let mut passed = 0;
         let (mut acted, mut resurfaced) = (0, 0);
         for c in state.cohorts.make_contiguous().iter_mut() {
-            if unseen <= budget {
+            if skipper.clear() >= unseen {
                 break;
             }
-            if c.dropped <= budget {
-                budget -= c.dropped;
-                unseen -= c.dropped;
-                passed += c.dropped;
-                continue;
-            }
-            skipper.pass(passed);
-            passed = 0;
             unseen -= c.dropped;
             let selected = skipper.take(c.dropped, rng);
             for _ in 0..selected {
@@ -905,7 +893,6 @@ impl<'a> Replication<'a> {
                 }
             }
             c.dropped -= selected;
-            budget = skipper.clear();
         }
         // Acting customers who did not give up chase: their contacts are
         // visible again.

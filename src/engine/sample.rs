@@ -110,15 +110,6 @@ impl Skipper {
         self.gap.unwrap_or(0)
     }
 
-    /// Passes `n` items known not to be selected (at most
-    /// [`Skipper::clear`]): the same as `take(n)`, without the checks.
-    pub fn pass(&mut self, n: u64) {
-        debug_assert!(n <= self.clear(), "only clear items can be passed");
-        if let Some(gap) = &mut self.gap {
-            *gap -= n;
-        }
-    }
-
     /// How many of the next `n` items are selected.
     #[inline]
     pub fn take<R: Rng + ?Sized>(&mut self, n: u64, rng: &mut R) -> u64 {
