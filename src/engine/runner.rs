@@ -6,9 +6,11 @@
 //! replication. It follows that a scenario whose interventions start on
 //! day d runs exactly as the baseline until day d − 1, so it carries on
 //! from the baseline's state at the end of that day instead of simulating
-//! those days again (see [`first_difference`]). The replications are cut into pieces run in parallel; a
-//! piece adds its replications to the [`ScenarioStats`] of a worker, and
-//! the workers' statistics merge at the end. Merging is exact and
+//! those days again (see [`first_difference`]).
+//!
+//! The replications are cut into pieces run in parallel; a piece adds its
+//! replications to the [`ScenarioStats`] of a worker, and the workers'
+//! statistics merge at the end. Merging is exact and
 //! order-independent, so the output is the same for any thread count.
 //! There is at most one worker per thread, so memory holds a few sets of
 //! statistics whatever the number of replications.
@@ -93,9 +95,9 @@ struct Worker {
     scratch: Vec<f64>,
     /// The baseline's checkpoints, one per day some scenario resumes from.
     checkpoints: Vec<Checkpoint>,
-    /// For each scenario, the day whose checkpoint it resumes from (0:
-    /// simulated from day 1).
-    resume_from: Vec<u32>,
+    /// For each scenario, the index of the checkpoint it resumes from, or
+    /// `None` when it is simulated from day 1.
+    resume_from: Vec<Option<usize>>,
 }
 
 impl Worker {
@@ -105,12 +107,13 @@ impl Worker {
         let shared = |(s, p): (&Scenario, &Plan)| {
             (first_difference(&scenarios[0], &plans[0], s, p) - 1).min(s.horizon_days)
         };
-        let resume_from: Vec<u32> = std::iter::once(0)
+        let shared: Vec<u32> = std::iter::once(0)
             .chain(scenarios.iter().zip(plans).skip(1).map(shared))
             .collect();
-        let mut days: Vec<u32> = resume_from.iter().copied().filter(|&d| d > 0).collect();
+        let mut days: Vec<u32> = shared.iter().copied().filter(|&d| d > 0).collect();
         days.sort_unstable();
         days.dedup();
+        let resume_from = shared.iter().map(|d| days.binary_search(d).ok()).collect();
         let checkpoints = days.into_iter().map(Checkpoint::at).collect();
         Worker {
             stats: scenarios
@@ -171,8 +174,7 @@ impl Worker {
         }
         for (i, out) in others.iter_mut().enumerate() {
             let (scenario, plan) = (&scenarios[i + 1], &plans[i + 1]);
-            let day = self.resume_from[i + 1];
-            match self.checkpoints.iter().find(|c| day > 0 && c.day() == day) {
+            match self.resume_from[i + 1].map(|k| &self.checkpoints[k]) {
                 Some(from) => resume_until(
                     scenario,
                     plan,
