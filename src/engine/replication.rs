@@ -110,29 +110,48 @@ impl Trajectory {
     }
 
     /// Makes this the first `days` days of `base`, with `totals` the totals
-    /// at the end of the last of them.
+    /// at the end of the last of them. Every field is named, so that a new
+    /// one cannot be left out.
     fn copy_prefix(&mut self, base: &Trajectory, days: usize, totals: &Totals) {
+        let Trajectory {
+            debt,
+            visible,
+            dropped,
+            new,
+            resolved,
+            lost,
+            past_sla,
+            age_p90,
+            chasers,
+            waited_days,
+            operating_cost,
+            one_time_cost,
+            running_cost,
+            totals: _,
+        } = base;
         let counts = [
-            (&mut self.debt, &base.debt),
-            (&mut self.visible, &base.visible),
-            (&mut self.dropped, &base.dropped),
-            (&mut self.new, &base.new),
-            (&mut self.resolved, &base.resolved),
-            (&mut self.lost, &base.lost),
-            (&mut self.past_sla, &base.past_sla),
-            (&mut self.age_p90, &base.age_p90),
-            (&mut self.chasers, &base.chasers),
-            (&mut self.waited_days, &base.waited_days),
+            (&mut self.debt, debt),
+            (&mut self.visible, visible),
+            (&mut self.dropped, dropped),
+            (&mut self.new, new),
+            (&mut self.resolved, resolved),
+            (&mut self.lost, lost),
+            (&mut self.past_sla, past_sla),
+            (&mut self.age_p90, age_p90),
+            (&mut self.chasers, chasers),
+            (&mut self.waited_days, waited_days),
         ];
         for (mine, theirs) in counts {
+            mine.clear();
             mine.extend_from_slice(&theirs[..days]);
         }
         let costs = [
-            (&mut self.operating_cost, &base.operating_cost),
-            (&mut self.one_time_cost, &base.one_time_cost),
-            (&mut self.running_cost, &base.running_cost),
+            (&mut self.operating_cost, operating_cost),
+            (&mut self.one_time_cost, one_time_cost),
+            (&mut self.running_cost, running_cost),
         ];
         for (mine, theirs) in costs {
+            mine.clear();
             mine.extend_from_slice(&theirs[..days]);
         }
         self.totals = totals.clone();
