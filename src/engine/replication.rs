@@ -1043,20 +1043,23 @@ impl<'a> Replication<'a> {
             }
             unseen -= c.visible + c.chasers;
             for chaser in [false, true] {
-                let (waiting, handle) = if chaser {
-                    (&mut c.chasers, &work.chaser_handle_minutes)
+                let (waiting, sum, handle) = if chaser {
+                    (
+                        &mut c.chasers,
+                        &mut state.sums.chasers,
+                        &work.chaser_handle_minutes,
+                    )
                 } else {
-                    (&mut c.visible, &work.handle_minutes)
+                    (
+                        &mut c.visible,
+                        &mut state.sums.visible,
+                        &work.handle_minutes,
+                    )
                 };
                 let (done, left) =
                     work_through(*waiting, capacity, handle, handle_factor, &mut rng);
                 note(c.day, chaser, done);
                 *waiting -= done;
-                let sum = if chaser {
-                    &mut state.sums.chasers
-                } else {
-                    &mut state.sums.visible
-                };
                 *sum -= done;
                 capacity = 0.0_f64.max(capacity - left.spent);
                 if let Some(minutes_left) = left.in_hand {
