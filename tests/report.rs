@@ -1,7 +1,8 @@
 //! The report and charts as a reader gets them: every PNG decodes with the
-//! expected size, every SVG is well-formed XML, and `report.html` renders
-//! in headless Chromium with the network off, without console messages,
-//! with every chart, into a screenshot that is not blank.
+//! expected size, every SVG is well-formed XML with no text drawn over
+//! another, and `report.html` renders in headless Chromium with the
+//! network off, without console messages, with every chart, into a
+//! screenshot that is not blank.
 //!
 //! Chromium comes from Debian's `chromium` package, which `.ci/run`
 //! installs. Where it is missing the browser checks are skipped with a
@@ -53,21 +54,96 @@ fn check_charts(out: &Path) {
             !svg.contains("NaN") && !svg.contains("inf\""),
             "{chart}.svg holds a non-finite number"
         );
+        let boxes = text_boxes(&doc);
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(
+                    !a.overlaps(b),
+                    "{chart}.svg: text {:?} overlaps text {:?}",
+                    a.text,
+                    b.text
+                );
+            }
+        }
     }
 }
 
-#[test]
-fn charts_decode_for_the_shipped_comparison() {
+/// Where a horizontal SVG text lands, estimated from its position, anchor
+/// and font size (a glyph of the charts' sans-serif font is at most about
+/// 0.6 em wide on average).
+#[derive(Debug)]
+struct TextBox {
+    text: String,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+impl TextBox {
+    /// Whether the two share more than a pixel in both directions.
+    fn overlaps(&self, other: &TextBox) -> bool {
+        let across = self.right.min(other.right) - self.left.max(other.left);
+        let down = self.bottom.min(other.bottom) - self.top.max(other.top);
+        across > 1.0 && down > 1.0
+    }
+}
+
+fn text_boxes(doc: &roxmltree::Document) -> Vec<TextBox> {
+    let number = |n: &roxmltree::Node, name| -> f64 {
+        n.attribute(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("transform").is_none())
+        .filter_map(|n| {
+            let text = n.text()?.trim().to_string();
+            if text.is_empty() {
+                return None;
+            }
+            let size = number(&n, "font-size");
+            let width = 0.55 * size * text.chars().count() as f64;
+            let x = number(&n, "x");
+            let left = match n.attribute("text-anchor") {
+                Some("middle") => x - width / 2.0,
+                Some("end") => x - width,
+                _ => x,
+            };
+            // plotters sets dy so that y is the top ("0.76em"), the middle
+            // ("0.5ex") or the bottom ("-0.5ex") of the line; otherwise y
+            // is the baseline.
+            let y = number(&n, "y");
+            let top = match n.attribute("dy") {
+                Some("0.76em") => y,
+                Some("0.5ex") => y - 0.4 * size,
+                Some("-0.5ex") => y - size,
+                _ => y - 0.8 * size,
+            };
+            Some(TextBox {
+                text,
+                left,
+                right: left + width,
+                top,
+                bottom: top + 0.8 * size,
+            })
+        })
+        .collect()
+}
+
+/// Runs a shipped comparison and checks its charts.
+fn check_shipped(folder: &str, runs: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            common::root("scenarios/helpdesk").to_str().unwrap(),
-            "--runs",
-            "30",
-        ],
-    );
+    let folder = common::root(folder);
+    let out = run(dir.path(), &[folder.to_str().unwrap(), "--runs", runs]);
     check_charts(&out);
+}
+
+#[test]
+fn charts_decode_for_the_shipped_comparisons() {
+    check_shipped("scenarios/helpdesk", "30");
+    // Several of its interventions pay back in the same month.
+    check_shipped("scenarios/contact-centre", "200");
 }
 
 #[test]

@@ -4,8 +4,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Report, colour, count_label, day_range, fan, legend, panel_cols, panel_rows,
-    panel_title_style, points, series, span, time_mesh, titled, wide_line,
+    Drawn, Mark, Report, colour, count_label, day_range, fan, legend, legend_rows, panel_cols,
+    panel_rows, panel_title_style, points, scenario_entries, series, span, time_mesh, titled,
+    wide_line,
 };
 use crate::report::format::percent;
 
@@ -49,13 +50,13 @@ pub fn fan_panels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Re
 /// The median debt of every scenario in one chart.
 pub fn medians<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> Drawn<DB> {
     let area = titled(root, "Median contact debt of every scenario")?;
+    let area = legend_rows(&area, &scenario_entries(report), Mark::Line)?;
     median_lines(
         &area,
         report,
         "debt",
         "Open contacts at end of day (median)",
         &|v| count_label(*v),
-        true,
     )
 }
 
@@ -67,7 +68,6 @@ fn median_lines<DB: DrawingBackend>(
     metric: &str,
     y_desc: &str,
     y_fmt: &dyn Fn(&f64) -> String,
-    with_legend: bool,
 ) -> Drawn<DB> {
     let (x0, x1) = day_range(report);
     let (y0, y1) = span(
@@ -85,11 +85,7 @@ fn median_lines<DB: DrawingBackend>(
     time_mesh(&mut chart, report, y_desc, y_fmt, 8)?;
     for (i, s) in report.scenarios.iter().enumerate() {
         let median = points(series(s, metric), |d| d.p50);
-        let label = with_legend.then(|| s.summary.name.clone());
-        wide_line(&mut chart, &median, colour(i), label)?;
-    }
-    if with_legend {
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        wide_line(&mut chart, &median, colour(i), None)?;
     }
     Ok(())
 }
@@ -176,6 +172,7 @@ pub fn backlog_age<DB: DrawingBackend>(
         root,
         "How late the debt is: share past the SLA and P90 age (medians)",
     )?;
+    let area = legend_rows(&area, &scenario_entries(report), Mark::Line)?;
     let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
     median_lines(
         &top,
@@ -183,7 +180,6 @@ pub fn backlog_age<DB: DrawingBackend>(
         "past_sla_share",
         "Open contacts past the SLA",
         &|v| percent(*v),
-        true,
     )?;
     median_lines(
         &bottom,
@@ -191,6 +187,5 @@ pub fn backlog_age<DB: DrawingBackend>(
         "age_p90",
         "P90 age of open contacts (days)",
         &|v| count_label(*v),
-        false,
     )
 }

@@ -289,6 +289,74 @@ fn titled<DB: DrawingBackend>(
     Ok(rest)
 }
 
+/// How a legend entry shows its colour.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// A short thick line, for series drawn as lines.
+    Line,
+    /// A filled block, for bars.
+    Block,
+}
+
+/// Splits off a legend at the top of `area`, in rows as wide as the area,
+/// and returns the rest: a legend inside the plot would cover whatever
+/// reaches its corner.
+fn legend_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor)],
+    mark: Mark,
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    const ROW: i32 = 24;
+    const SWATCH: i32 = 24;
+    let width = area.dim_in_pixel().0 as i32;
+    let style = label_style();
+    // Lay the entries out first, to know how many rows they take.
+    let mut placed = Vec::new();
+    let (mut x, mut row) = (20, 0);
+    for (name, _) in entries {
+        let text_width = area
+            .estimate_text_size(name, &style)
+            .map_or(8 * name.len() as u32, |(w, _)| w) as i32;
+        let entry = SWATCH + 8 + text_width + 28;
+        if x > 20 && x + entry > width - 20 {
+            x = 20;
+            row += 1;
+        }
+        placed.push((x, row));
+        x += entry;
+    }
+    let (top, rest) = area.split_vertically((row + 1) * ROW + 8);
+    for ((name, c), (x, row)) in entries.iter().zip(placed) {
+        let y = 4 + row * ROW + ROW / 2;
+        match mark {
+            Mark::Line => top.draw(&PathElement::new(
+                vec![(x, y), (x + SWATCH, y)],
+                c.stroke_width(3),
+            ))?,
+            Mark::Block => top.draw(&Rectangle::new(
+                [(x, y - 7), (x + SWATCH, y + 7)],
+                c.filled(),
+            ))?,
+        }
+        top.draw(&Text::new(
+            name.clone(),
+            (x + SWATCH + 8, y - 8),
+            style.clone(),
+        ))?;
+    }
+    Ok(rest)
+}
+
+/// A legend entry for each scenario, in its colour.
+fn scenario_entries(report: &Report) -> Vec<(String, RGBColor)> {
+    report
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.summary.name.clone(), colour(i)))
+        .collect()
+}
+
 /// Days on the x axis, labelled with calendar dates; ticks between days or
 /// outside the horizon stay blank.
 fn date_label(report: &Report, day: f64) -> String {

@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Report, colour, compared, day_range, fan, label_style, legend, nothing_to_compare,
-    rows_mesh, series, span, time_mesh, titled,
+    Drawn, Mark, Report, colour, compared, day_range, fan, label_style, legend, legend_rows,
+    nothing_to_compare, rows_mesh, series, span, time_mesh, titled,
 };
 use crate::report::format::{money, percent};
 use crate::report::summary::Spread;
@@ -193,24 +193,26 @@ pub fn payback<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
         .legend(|(x, y)| {
             PathElement::new(vec![(x, y), (x + 24, y)], BLACK.mix(0.7).stroke_width(2))
         });
-    for (k, (i, s)) in items.iter().enumerate() {
+    for (i, s) in &items {
         let c = colour(*i);
-        fan(&mut chart, series(s, metric), c, &s.summary.name, false)?;
-        // Month m ends the day before the same date m months later.
-        let Some(month) = s.summary.get(Measure::PaybackMonth).p50 else {
-            continue;
+        // The payback month goes into the legend: markers of scenarios
+        // that pay back in the same month coincide, and their labels would.
+        let payback = s.summary.get(Measure::PaybackMonth).p50;
+        let label = match payback {
+            Some(month) => format!("{}: pays back in month {month:.0}", s.summary.name),
+            None => format!("{}: does not pay back within the horizon", s.summary.name),
         };
-        let Some(end) = report
-            .start_date
-            .checked_add_months(Months::new(month as u32))
-        else {
+        fan(&mut chart, series(s, metric), c, &label, false)?;
+        // Month m ends the day before the same date m months later.
+        let Some(end) = payback.and_then(|month| {
+            report
+                .start_date
+                .checked_add_months(Months::new(month as u32))
+        }) else {
             continue;
         };
         let day = ((end - report.start_date).num_days() as f64).clamp(x0, x1);
-        let label = format!("pays back in month {month:.0}");
-        let marker = EmptyElement::at((day, 0.0))
-            + Circle::new((0, 0), 7, c.filled())
-            + Text::new(label, (-40, 14 + 18 * k as i32), label_style().color(&c));
+        let marker = EmptyElement::at((day, 0.0)) + Circle::new((0, 0), 7, c.filled());
         chart.draw_series(std::iter::once(marker))?;
     }
     legend(&mut chart, SeriesLabelPosition::UpperLeft)
@@ -238,6 +240,11 @@ pub fn costs<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report)
         root,
         "Cost over the horizon by kind, mean over replications",
     )?;
+    let kinds: Vec<(String, RGBColor)> = KINDS
+        .iter()
+        .map(|&(_, word, shade)| (word.to_string(), shade))
+        .collect();
+    let area = legend_rows(&area, &kinds, Mark::Block)?;
     let n = report.scenarios.len();
     let total = |s: &crate::report::ScenarioReport| -> f64 {
         KINDS
@@ -267,17 +274,12 @@ pub fn costs<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report)
     for (row, s) in report.scenarios.iter().enumerate() {
         let y = (n - 1 - row) as f64;
         let mut left = 0.0;
-        for (m, word, shade) in KINDS {
+        for (m, _, shade) in KINDS {
             let value = s.summary.get(m).mean.unwrap_or(0.0).max(0.0);
-            let bar = chart.draw_series(std::iter::once(Rectangle::new(
+            chart.draw_series(std::iter::once(Rectangle::new(
                 [(left, y - 0.3), (left + value, y + 0.3)],
                 shade.filled(),
             )))?;
-            if row == 0 {
-                bar.label(word).legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], shade.filled())
-                });
-            }
             left += value;
         }
         chart.draw_series(std::iter::once(Rectangle::new(
@@ -290,5 +292,5 @@ pub fn costs<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report)
             label_style(),
         )))?;
     }
-    legend(&mut chart, SeriesLabelPosition::LowerRight)
+    Ok(())
 }
