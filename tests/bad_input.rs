@@ -152,6 +152,59 @@ fn shares_rates_and_numbers_are_checked() {
             "work.handle_minutes.cv",
             "0 or more",
         ),
+        // Values that used to pass and mislead: an erratic demand whose
+        // mean few replications see, a delay shorter than the model's day,
+        // a share above 1, a cost whose totals overflow.
+        (
+            "new_per_day: 50",
+            "new_per_day: 50, variance_to_mean: 1e8",
+            "demand.variance_to_mean",
+            "at most 100",
+        ),
+        (
+            "mean: 10}",
+            "mean: 10}, drop: {chase_after_days: 0.5}",
+            "work.drop.chase_after_days",
+            "at least 1 day",
+        ),
+        (
+            "mean: 10}",
+            "mean: 10}, drop: {resurface_after_days: 0.5}",
+            "work.drop.resurface_after_days",
+            "at least 1 day",
+        ),
+        (
+            "agents: 4",
+            "agents: 4, knowledge: {leaver_hit: 5}",
+            "team.knowledge.leaver_hit",
+            "between 0 and 1",
+        ),
+        (
+            "cost_per_agent_hour: 20",
+            "cost_per_agent_hour: 1e308",
+            "economics.cost_per_agent_hour",
+            "more than aspa accepts",
+        ),
+        // Demand that grows past the limit: each of these passed once and
+        // then ran for minutes, deaf to Ctrl-C.
+        (
+            "new_per_day: 50",
+            "new_per_day: 50, growth_per_year: 1e300",
+            "demand",
+            "more than aspa simulates",
+        ),
+        (
+            "new_per_day: 50",
+            "new_per_day: 50, spikes: [{start: 2025-02-01, days: 5, multiplier: 1e6}]",
+            "demand",
+            "more than aspa simulates",
+        ),
+        (
+            "new_per_day: 50",
+            "new_per_day: 50, random_spikes: {per_year: 3, days: 30, multiplier: [2, 3]}",
+            "demand.random_spikes",
+            "more than aspa simulates",
+        ),
     ] {
         let err = refused(&with(from, to));
         assert!(

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::locate::Locations;
 use super::problem::Problem;
@@ -17,6 +17,11 @@ use crate::model::{
 pub const MAX_HORIZON_DAYS: u32 = 3653;
 /// Largest mean demand accepted, in contacts per day.
 pub const MAX_NEW_PER_DAY: f64 = 1e7;
+/// Largest value of any cost, duration or other amount: far beyond any
+/// real one, and small enough that no total over the horizon overflows.
+pub const MAX_AMOUNT: f64 = 1e12;
+/// Largest variance-to-mean ratio of the daily demand accepted.
+pub const MAX_VARIANCE_TO_MEAN: f64 = 100.0;
 /// Largest team accepted, in agents.
 pub const MAX_AGENTS: u32 = 100_000;
 /// Largest opening debt accepted, in contacts.
@@ -118,6 +123,29 @@ impl Checker<'_> {
             let bound = if positive { "above 0" } else { "0 or more" };
             self.report(field, format!("expected a number {bound}, got {v}"), None);
             return default;
+        }
+        if v > MAX_AMOUNT {
+            self.report(
+                field,
+                format!("{v:e} is more than aspa accepts for any amount ({MAX_AMOUNT:e})"),
+                "costs and totals this large would overflow; use a larger unit".to_string(),
+            );
+            return default;
+        }
+        v
+    }
+
+    /// A mean delay in days: at least 1, since a day is the model's step
+    /// and the daily probability of the event is 1 / delay.
+    fn delay(&mut self, field: &str, value: f64) -> f64 {
+        let v = self.amount(field, Some(value), 1.0, true);
+        if v < 1.0 {
+            self.report(
+                field,
+                format!("expected a mean delay of at least 1 day, got {v}"),
+                "the model steps a day at a time; 1 means the next day".to_string(),
+            );
+            return 1.0;
         }
         v
     }
@@ -337,6 +365,18 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
             format!("expected 1 (Poisson) or more (over-dispersed), got {variance_to_mean}"),
             "daily counts below Poisson variability are not modelled; use 1".to_string(),
         );
+    } else if variance_to_mean > MAX_VARIANCE_TO_MEAN {
+        // Beyond this, most days have almost no demand and the mean rests
+        // on rare enormous days that few replications see.
+        c.report(
+            "demand.variance_to_mean",
+            format!(
+                "expected at most {MAX_VARIANCE_TO_MEAN}, got {variance_to_mean}: a demand this \
+                 erratic is not a daily count aspa can estimate"
+            ),
+            "the shipped help desk, measured from its log, has 2.2; model rare floods as spikes"
+                .to_string(),
+        );
     }
 
     let mut spikes = Vec::new();
@@ -406,7 +446,7 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
             "opening_dropped counts the part of opening_debt that has stalled".to_string(),
         );
     }
-    Demand {
+    let demand = Demand {
         new_per_day,
         weekday_profile,
         month_profile,
@@ -416,6 +456,78 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
         random_spikes,
         opening_debt,
         opening_dropped,
+    };
+    peak_demand(c, &demand, start, horizon);
+    demand
+}
+
+/// Refuses a demand whose expected daily count grows past what aspa
+/// simulates on some day of the horizon: growth, profiles and spikes
+/// multiply the level, and random spikes may overlap (as many at once as a
+/// spike lasts days, each at most its high multiplier).
+fn peak_demand(c: &mut Checker, demand: &Demand, start: NaiveDate, horizon: u32) {
+    // The factors of Demand::expected_on, in logarithms, so that no
+    // product overflows on the way (a zero factor gives −∞, never NaN).
+    let Some((log_peak, day)) = (0..horizon)
+        .map(|d| {
+            let date = start + chrono::Days::new(u64::from(d));
+            let weekday = demand.weekday_profile[date.weekday().num_days_from_monday() as usize];
+            let spikes: f64 = demand
+                .spikes
+                .iter()
+                .filter(|s| crate::model::demand::covers(s.start, s.days, date))
+                .map(|s| s.multiplier.ln())
+                .sum();
+            let log = demand.new_per_day.ln()
+                + f64::from(d) / 365.0 * demand.growth_per_year.ln_1p()
+                + weekday.ln()
+                + demand.month_profile[date.month0() as usize].ln()
+                + spikes;
+            (log, d)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+    else {
+        return;
+    };
+    let overlap = demand
+        .random_spikes
+        .as_ref()
+        .filter(|r| r.per_year > 0.0)
+        .map_or(0.0, |r| {
+            f64::from(r.days.min(horizon)) * r.multiplier[1].max(1.0).ln()
+        });
+    let log_limit = MAX_NEW_PER_DAY.ln();
+    if log_peak + overlap <= log_limit {
+        return;
+    }
+    let date = start + chrono::Days::new(u64::from(day));
+    let peak = |log: f64| {
+        if log < 300.0 * std::f64::consts::LN_10 {
+            format!("{:.3e}", log.exp())
+        } else {
+            "more than 1e300".to_string()
+        }
+    };
+    if log_peak > log_limit {
+        c.report(
+            "demand",
+            format!(
+                "the expected demand reaches {} contacts on {date} (new_per_day × growth × \
+                 profiles × spikes), more than aspa simulates ({MAX_NEW_PER_DAY})",
+                peak(log_peak)
+            ),
+            "check growth_per_year, the profiles and the spike multipliers".to_string(),
+        );
+    } else {
+        c.report(
+            "demand.random_spikes",
+            format!(
+                "overlapping random spikes could raise the expected demand on {date} to {} \
+                 contacts, more than aspa simulates ({MAX_NEW_PER_DAY})",
+                peak(log_peak + overlap)
+            ),
+            "lower random_spikes.multiplier or random_spikes.days".to_string(),
+        );
     }
 }
 
@@ -488,24 +600,14 @@ fn team(c: &mut Checker, raw: Option<&RawTeam>) -> Team {
         ),
         knowledge: Knowledge {
             spread: c.share("team.knowledge.spread", knowledge.spread, 1.0),
-            leaver_hit: c.amount(
-                "team.knowledge.leaver_hit",
-                knowledge.leaver_hit,
-                0.0,
-                false,
-            ),
+            leaver_hit: c.share("team.knowledge.leaver_hit", knowledge.leaver_hit, 0.0),
             recovery_weeks: c.amount(
                 "team.knowledge.recovery_weeks",
                 knowledge.recovery_weeks,
                 12.0,
                 false,
             ),
-            absence_hit: c.amount(
-                "team.knowledge.absence_hit",
-                knowledge.absence_hit,
-                0.0,
-                false,
-            ),
+            absence_hit: c.share("team.knowledge.absence_hit", knowledge.absence_hit, 0.0),
         },
     }
 }
@@ -568,16 +670,14 @@ fn work(c: &mut Checker, raw: Option<&RawWork>) -> Work {
         },
         drop: Drop {
             daily_hazard: c.share("work.drop.daily_hazard", drop.daily_hazard, 0.0),
-            chase_after_days: c.amount(
+            chase_after_days: c.delay(
                 "work.drop.chase_after_days",
-                drop.chase_after_days,
-                14.0,
-                true,
+                drop.chase_after_days.unwrap_or(14.0),
             ),
             give_up_share: c.share("work.drop.give_up_share", drop.give_up_share, 0.0),
             resurface_after_days: drop
                 .resurface_after_days
-                .map(|d| c.amount("work.drop.resurface_after_days", Some(d), 1.0, true)),
+                .map(|d| c.delay("work.drop.resurface_after_days", d)),
         },
         chase: Chase {
             patience_days: chase.patience_days.unwrap_or(0),
@@ -736,14 +836,9 @@ fn interventions(
                         e.drop_hazard,
                         0.0,
                     ),
-                    resurface_after_days: e.resurface_after_days.map(|d| {
-                        c.amount(
-                            &format!("{field}.effects.resurface_after_days"),
-                            Some(d),
-                            1.0,
-                            true,
-                        )
-                    }),
+                    resurface_after_days: e
+                        .resurface_after_days
+                        .map(|d| c.delay(&format!("{field}.effects.resurface_after_days"), d)),
                 })
             }
             RawKind::Tools(t) => {
