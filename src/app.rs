@@ -13,7 +13,7 @@ use crate::engine::runner::{RunError, flat_band};
 use crate::engine::{Plan, RunConfig, run};
 use crate::model::Scenario;
 use crate::report::output::{OutputError, RunFolder};
-use crate::report::{Report, ReportError, RunInfo, exports, summarise, table};
+use crate::report::{Report, ReportError, RunInfo, exports, output_names, summarise, table};
 use crate::scenario::{self, Problems};
 
 /// Why a command failed; each kind has its exit code.
@@ -34,6 +34,9 @@ pub enum AppError {
     /// Some self-checks failed (exit code 1).
     #[error("{0} of {1} self-checks failed")]
     Selfcheck(usize, usize),
+    /// The results could not be written to standard output (exit code 1).
+    #[error("cannot write the results to standard output: {0}")]
+    Stdout(io::Error),
 }
 
 impl AppError {
@@ -44,10 +47,13 @@ impl AppError {
             AppError::Output(
                 OutputError::Exists(_)
                 | OutputError::NotAFolder(_)
-                | OutputError::NotARun(_)
+                | OutputError::NotARun(..)
                 | OutputError::HoldsInput(..),
             ) => 2,
-            AppError::Output(_) | AppError::Report(_) | AppError::Selfcheck(..) => 1,
+            AppError::Output(_)
+            | AppError::Report(_)
+            | AppError::Selfcheck(..)
+            | AppError::Stdout(_) => 1,
             AppError::Run(RunError::Cancelled(_)) => 130,
             AppError::Run(RunError::Pool(_)) => 1,
         }
@@ -74,7 +80,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     for file in &files {
         match scenario::load(file) {
             Ok(s) => {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "ok  {}  \"{}\"{}: {} days from {}, {} intervention{}",
                     file.display(),
@@ -84,12 +90,14 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
                     s.start_date,
                     s.interventions.len(),
                     if s.interventions.len() == 1 { "" } else { "s" }
-                );
+                )
+                .map_err(AppError::Stdout)?;
                 loaded.push(s);
             }
             Err(p) => problems.extend(p.0),
         }
     }
+    out.flush().map_err(AppError::Stdout)?;
     warn(&loaded);
     if !problems.is_empty() {
         return Err(Problems(scenario::dedup(problems)).into());
@@ -143,7 +151,7 @@ pub fn selfcheck(args: &SelfcheckArgs) -> Result<(), AppError> {
     }
     let failed = checks.iter().filter(|c| !c.passed()).count();
     let mut out = io::stdout().lock();
-    let _ = writeln!(
+    writeln!(
         out,
         "{table}
 {} passed, {failed} failed ({} replications, seed {}; tolerances: 4 standard errors, for a quantile \
@@ -151,7 +159,9 @@ as the interval of values it may take; ± 0 where the value is exact, ± 1 where
         checks.len() - failed,
         settings.runs,
         settings.seed
-    );
+    )
+    .and_then(|()| out.flush())
+    .map_err(AppError::Stdout)?;
     if failed == 0 {
         Ok(())
     } else {
@@ -166,7 +176,8 @@ fn warn(scenarios: &[Scenario]) {
         .flat_map(|s| s.warnings.iter().cloned())
         .collect();
     for w in scenario::dedup(all) {
-        eprintln!("warning: {w}");
+        // Nowhere to report a failure to write to stderr; it must not panic.
+        let _ = writeln!(io::stderr(), "warning: {w}");
     }
 }
 
@@ -185,6 +196,7 @@ pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf,
         &label,
         args.force,
         &inputs,
+        &output_names(),
     )?;
 
     let config = RunConfig {
@@ -226,9 +238,11 @@ pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf,
     let path = folder.commit()?;
     let mut out = io::stdout().lock();
     if !args.quiet {
-        let _ = write!(out, "{}", table::render(&report));
+        write!(out, "{}", table::render(&report)).map_err(AppError::Stdout)?;
     }
-    let _ = writeln!(out, "{}", path.display());
+    writeln!(out, "{}", path.display())
+        .and_then(|()| out.flush())
+        .map_err(AppError::Stdout)?;
     Ok(path)
 }
 

@@ -2,6 +2,7 @@
 //! to an exit code (0 success, 1 failure, 2 bad input or usage, 130
 //! interrupted).
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,9 +34,12 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // A failure to write to stderr has nowhere to be reported; the
+            // exit code still tells.
+            let mut err = io::stderr().lock();
+            let _ = writeln!(err, "error: {e}");
             if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
+                let _ = writeln!(err, "hint: {hint}");
             }
             ExitCode::from(e.exit_code())
         }

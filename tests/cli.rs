@@ -140,6 +140,15 @@ fn a_run_writes_every_output_and_the_manifest() {
     assert!(leftovers.is_empty());
 }
 
+/// A short help-desk run into `out` with `--force`.
+fn force_into(out: &Path, dir: &Path) -> Output {
+    let out = out.to_str().unwrap();
+    aspa(
+        &["run", &helpdesk(), "--runs", "5", "--out", out, "--force"],
+        dir,
+    )
+}
+
 #[test]
 fn an_existing_run_folder_is_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
@@ -165,18 +174,7 @@ fn an_existing_run_folder_is_not_overwritten() {
     );
 
     // --force replaces an earlier run, never a folder that is not one.
-    let o = aspa(
-        &[
-            "run",
-            &helpdesk(),
-            "--runs",
-            "5",
-            "--out",
-            out.to_str().unwrap(),
-            "--force",
-        ],
-        dir.path(),
-    );
+    let o = force_into(&out, dir.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("not an aspa run folder"),
@@ -203,6 +201,33 @@ fn an_existing_run_folder_is_not_overwritten() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     assert!(run.join("manifest.json").exists());
+    // Every file a run writes is one --force may replace, and no other.
+    let mut written: Vec<String> = std::fs::read_dir(&run)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let mut names = aspa::report::output_names();
+    names.sort();
+    assert_eq!(written, names);
+
+    // Not even an earlier run with something of the user's added, or a
+    // folder with a manifest.json that aspa did not write.
+    let fake = dir.path().join("fake");
+    std::fs::create_dir(&fake).unwrap();
+    std::fs::write(fake.join("manifest.json"), "{}").unwrap();
+    std::fs::write(fake.join("thesis.tex"), "mine").unwrap();
+    std::fs::write(run.join("notes.txt"), "mine").unwrap();
+    for (folder, kept) in [(&run, "notes.txt"), (&fake, "thesis.tex")] {
+        let o = force_into(folder, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("not an aspa run folder"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_to_string(folder.join(kept)).unwrap(), "mine");
+    }
 }
 
 #[test]
@@ -245,6 +270,59 @@ fn the_run_folder_never_replaces_inputs_or_files() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+    // Nor a folder under a file.
+    let o = aspa(
+        &["run", "desk", "--runs", "5", "--out", "notes.txt/run"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("notes.txt exists and is not a folder"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn scenarios_on_other_days_or_money_are_not_compared() {
+    // Savings against a baseline of another horizon, start or currency
+    // would be numbers without meaning.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root("scenarios/helpdesk/baseline.yaml"),
+        dir.path().join("baseline.yaml"),
+    )
+    .unwrap();
+    for (file, change, expected) in [
+        (
+            "short.yaml",
+            "horizon_days: 60",
+            "horizon_days 60 (the baseline's is 365)",
+        ),
+        (
+            "later.yaml",
+            "start_date: 2012-09-01",
+            "start_date 2012-09-01 (the baseline's is 2012-08-01)",
+        ),
+        (
+            "dollars.yaml",
+            "economics: {currency: USD}",
+            "currency USD (the baseline's is EUR)",
+        ),
+    ] {
+        let text = format!("extends: baseline.yaml\nname: {file}\nbaseline: false\n{change}\n");
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let o = aspa(&["run", "baseline.yaml", file, "--runs", "5"], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("{file}: scenario \"{file}\" cannot be compared"))
+                && stderr(&o).contains(expected),
+            "{}",
+            stderr(&o)
+        );
+        std::fs::remove_file(dir.path().join(file)).unwrap();
+    }
+    assert!(!dir.path().join("output").exists());
 }
 
 #[test]

@@ -173,7 +173,7 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
     );
     let _ = write!(
         out,
-        "<header><h1>Contact debt: {} and {} alternative{}</h1>\n<p class=\"lead\">{} to {} · {} replications · seed {}. \
+        "<header><h1>Contact debt: {} and {} alternative{}</h1>\n<p class=\"lead\">{} to {} · {} replication{} · seed {}. \
          Contact debt is the number of contacts still open at the end of a day; a rising trend means problems \
          are piling up. Every number below is a distribution over replications of the same year: P50 is the \
          median, P5 and P95 bound nine in ten outcomes.</p></header>\n",
@@ -183,6 +183,7 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
         report.start_date,
         end,
         thousands(report.info.runs as f64),
+        if report.info.runs == 1 { "" } else { "s" },
         report.info.seed
     );
 

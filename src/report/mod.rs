@@ -81,6 +81,23 @@ pub trait Export {
     fn render(&self, report: &Report) -> Result<Vec<(String, Vec<u8>)>, ReportError>;
 }
 
+/// The names of every file a run folder holds: `--force` replaces a
+/// folder only if it holds nothing else.
+pub fn output_names() -> Vec<String> {
+    let fixed = [
+        "summary.csv",
+        "daily.csv",
+        "summary.json",
+        "manifest.json",
+        "table.txt",
+        "report.html",
+    ];
+    let charts = charts::Chart::ALL
+        .iter()
+        .flat_map(|c| [format!("{}.png", c.name()), format!("{}.svg", c.name())]);
+    fixed.iter().map(|n| n.to_string()).chain(charts).collect()
+}
+
 /// Every file format a run writes, in the order they are written.
 pub fn exports() -> Vec<Box<dyn Export>> {
     vec![

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Why the run folder cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -16,9 +17,10 @@ pub enum OutputError {
     /// `--out` names something that is not a folder.
     #[error("{} exists and is not a folder", .0.display())]
     NotAFolder(PathBuf),
-    /// `--force` would replace a folder that is not an earlier run.
-    #[error("{} holds files but no manifest.json: it is not an aspa run folder, so --force will not replace it", .0.display())]
-    NotARun(PathBuf),
+    /// `--force` would replace a folder that is not an earlier run: the
+    /// folder and what gives it away.
+    #[error("{} is not an aspa run folder ({}), so --force will not replace it", .0.display(), .1)]
+    NotARun(PathBuf, String),
     /// The run folder would replace or hold a scenario file of the run.
     #[error("{} would overwrite the scenario file {}", .0.display(), .1.display())]
     HoldsInput(PathBuf, PathBuf),
@@ -38,7 +40,22 @@ pub struct RunFolder {
     target: PathBuf,
     staging: PathBuf,
     replace: bool,
+    /// aspa chose the name (no `--out`), so it may choose another.
+    named: bool,
     committed: bool,
+}
+
+/// `path`, or the first of `path-2`, `path-3`, … that does not exist.
+fn first_free(path: &Path) -> PathBuf {
+    let mut candidate = path.to_path_buf();
+    let mut n = 2;
+    while candidate.exists() {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(format!("-{n}"));
+        candidate = PathBuf::from(name);
+        n += 1;
+    }
+    candidate
 }
 
 fn unwritable(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -60,8 +77,10 @@ fn remove_stale_staging(parent: &Path, name: &str) {
     };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
+        // `<pid>-<sequence>`.
         let Some(pid) = file
             .strip_prefix(&prefix)
+            .and_then(|p| p.split('-').next())
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
@@ -73,11 +92,41 @@ fn remove_stale_staging(parent: &Path, name: &str) {
     }
 }
 
+/// Why `dir` is not an earlier run folder that `--force` may replace, or
+/// `None` if it is one: it must hold a manifest.json that aspa wrote, and
+/// nothing but plain files named in `outputs`.
+fn not_a_run(dir: &Path, outputs: &[String]) -> Option<String> {
+    let manifest = fs::read(dir.join("manifest.json")).ok();
+    let ours = manifest
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|v| v.get("aspa_version").is_some());
+    if !ours {
+        return Some("it has no manifest.json written by aspa".into());
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return Some(format!("it cannot be read: {e}")),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => return Some(format!("it cannot be read: {e}")),
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let plain = entry.file_type().is_ok_and(|t| t.is_file());
+        if !plain || !outputs.contains(&name) {
+            return Some(format!("it also holds {name}, which aspa did not write"));
+        }
+    }
+    None
+}
+
 impl RunFolder {
     /// Prepares `out`, or a new folder `<base>/<label>-<timestamp>` when
     /// `out` is `None`. With `force` an earlier run folder at `out` is
-    /// replaced when the run completes; a folder that is not a run, one
-    /// that holds any of `inputs`, or a file is never replaced. Fails now,
+    /// replaced when the run completes: one with aspa's manifest that holds
+    /// nothing but files named in `outputs`. Any other folder, one that
+    /// holds any of `inputs`, or a file is never replaced. Fails now,
     /// before any simulation, if the place cannot be written.
     pub fn prepare(
         out: Option<&Path>,
@@ -85,19 +134,16 @@ impl RunFolder {
         label: &str,
         force: bool,
         inputs: &[PathBuf],
+        outputs: &[String],
     ) -> Result<RunFolder, OutputError> {
         let target = match out {
             Some(dir) => {
-                if dir.exists() && !dir.is_dir() {
-                    return Err(OutputError::NotAFolder(dir.to_path_buf()));
-                }
-                let busy =
-                    dir.is_dir() && fs::read_dir(dir).map_err(unwritable(dir))?.next().is_some();
-                if busy && !force {
-                    return Err(OutputError::Exists(dir.to_path_buf()));
-                }
-                if busy && !dir.join("manifest.json").is_file() {
-                    return Err(OutputError::NotARun(dir.to_path_buf()));
+                // The folder itself, or the first existing folder above it,
+                // must be a folder.
+                if let Some(existing) = dir.ancestors().find(|a| a.exists())
+                    && !existing.is_dir()
+                {
+                    return Err(OutputError::NotAFolder(existing.to_path_buf()));
                 }
                 if let Ok(folder) = fs::canonicalize(dir) {
                     for input in inputs {
@@ -106,17 +152,19 @@ impl RunFolder {
                         }
                     }
                 }
+                let busy =
+                    dir.is_dir() && fs::read_dir(dir).map_err(unwritable(dir))?.next().is_some();
+                if busy && !force {
+                    return Err(OutputError::Exists(dir.to_path_buf()));
+                }
+                if busy && let Some(reason) = not_a_run(dir, outputs) {
+                    return Err(OutputError::NotARun(dir.to_path_buf(), reason));
+                }
                 dir.to_path_buf()
             }
             None => {
                 let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-                let mut candidate = base.join(format!("{label}-{stamp}"));
-                let mut n = 2;
-                while candidate.exists() {
-                    candidate = base.join(format!("{label}-{stamp}-{n}"));
-                    n += 1;
-                }
-                candidate
+                first_free(&base.join(format!("{label}-{stamp}")))
             }
         };
         let parent = match target.parent() {
@@ -133,7 +181,14 @@ impl RunFolder {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "run".into());
         remove_stale_staging(&parent, &name);
-        let staging = parent.join(format!(".{name}{PARTIAL}{}", std::process::id()));
+        // The process and a sequence number within it: no two folders
+        // being written share a staging folder.
+        static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+        let staging = parent.join(format!(
+            ".{name}{PARTIAL}{}-{}",
+            std::process::id(),
+            SEQUENCE.fetch_add(1, Ordering::Relaxed)
+        ));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(fail)?;
         }
@@ -151,6 +206,7 @@ impl RunFolder {
             replace: target.exists(),
             target,
             staging,
+            named: out.is_none(),
             committed: false,
         })
     }
@@ -166,12 +222,22 @@ impl RunFolder {
         fs::write(&path, bytes).map_err(unwritable(&path))
     }
 
-    /// Moves the finished run into place.
+    /// Moves the finished run into place. A folder whose name aspa chose
+    /// takes the next free name if another run took it meanwhile.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         if self.replace && self.target.is_dir() {
             fs::remove_dir_all(&self.target).map_err(unwritable(&self.target))?;
         }
-        fs::rename(&self.staging, &self.target).map_err(unwritable(&self.target))?;
+        loop {
+            match fs::rename(&self.staging, &self.target) {
+                Ok(()) => break,
+                // Renaming onto a folder fails only if it is not empty.
+                Err(_) if self.named && self.target.exists() => {
+                    self.target = first_free(&self.target);
+                }
+                Err(e) => return Err(unwritable(&self.target)(e)),
+            }
+        }
         self.committed = true;
         Ok(self.target.clone())
     }
@@ -182,5 +248,39 @@ impl Drop for RunFolder {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_whose_name_was_taken_meanwhile_takes_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = RunFolder::prepare(None, dir.path(), "desk", false, &[], &[]).unwrap();
+        let b = RunFolder::prepare(None, dir.path(), "desk", false, &[], &[]).unwrap();
+        // Both chose the same free name; the first to finish keeps it.
+        assert_eq!(a.target(), b.target());
+        a.write("table.txt", b"a").unwrap();
+        b.write("table.txt", b"b").unwrap();
+        let a = a.commit().unwrap();
+        let b = b.commit().unwrap();
+        assert_ne!(a, b);
+        assert!(b.to_string_lossy().ends_with("-2"), "{}", b.display());
+        assert_eq!(fs::read(a.join("table.txt")).unwrap(), b"a");
+        assert_eq!(fs::read(b.join("table.txt")).unwrap(), b"b");
+    }
+
+    #[test]
+    fn a_folder_named_by_the_user_is_never_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("mine");
+        let a = RunFolder::prepare(Some(&out), dir.path(), "desk", false, &[], &[]).unwrap();
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("other.txt"), b"x").unwrap();
+        a.write("table.txt", b"a").unwrap();
+        assert!(a.commit().is_err());
+        assert!(out.join("other.txt").exists());
     }
 }

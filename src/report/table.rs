@@ -134,8 +134,9 @@ fn text_table(grid: &Grid) -> String {
 /// Both tables as text.
 pub fn render(report: &Report) -> String {
     let mut out = format!(
-        "{} replications, seed {}; debt = open contacts at the end of a day; medians unless marked.\n",
+        "{} replication{}, seed {}; debt = open contacts at the end of a day; medians unless marked.\n",
         thousands(report.info.runs as f64),
+        if report.info.runs == 1 { "" } else { "s" },
         report.info.seed
     );
     out.push_str(&text_table(&debt_grid(report)));

@@ -174,6 +174,45 @@ pub fn check_run(scenarios: &mut Vec<Scenario>) -> Result<(), Problems> {
             ));
         }
     }
+    // Savings, ROI and payback compare the same days in the same money.
+    if let [base] = baselines[..] {
+        for s in scenarios.iter().filter(|s| !s.is_baseline) {
+            let differs = [
+                (s.start_date != base.start_date).then(|| {
+                    format!(
+                        "start_date {} (the baseline's is {})",
+                        s.start_date, base.start_date
+                    )
+                }),
+                (s.horizon_days != base.horizon_days).then(|| {
+                    format!(
+                        "horizon_days {} (the baseline's is {})",
+                        s.horizon_days, base.horizon_days
+                    )
+                }),
+                (s.economics.currency != base.economics.currency).then(|| {
+                    format!(
+                        "currency {} (the baseline's is {})",
+                        s.economics.currency, base.economics.currency
+                    )
+                }),
+            ];
+            for what in differs.into_iter().flatten() {
+                problems.push(file_problem(
+                    &s.source,
+                    format!(
+                        "scenario \"{}\" cannot be compared with the baseline: {what}",
+                        s.name
+                    ),
+                    Some(
+                        "leave start_date, horizon_days and currency to the baseline: a file \
+                         that `extends` it inherits them"
+                            .into(),
+                    ),
+                ));
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(Problems(problems));
     }
