@@ -82,6 +82,21 @@ fn scalars_of_the_wrong_type() {
         err.contains("`demand.new_per_day`") && err.contains("expected a number"),
         "{err}"
     );
+    // Values the file's own parse let through and the merged scenario
+    // refused, once without a line or a field.
+    let err = refused(&with("agents: 4", "agents: 4, hours_per_day: 010"));
+    assert!(
+        err.contains("s.yaml:3:") && err.contains("`team.hours_per_day`"),
+        "{err}"
+    );
+    let err = refused(&with(
+        "2025-01-06\n",
+        "2025-01-06\nhorizon_days: !!str 90\n",
+    ));
+    assert!(
+        err.contains("s.yaml:2:") && err.contains("`horizon_days`") && !err.contains("u32"),
+        "{err}"
+    );
 }
 
 #[test]

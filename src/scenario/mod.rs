@@ -320,17 +320,35 @@ pub fn load(path: &Path) -> Result<Scenario, Problems> {
         }
         merge(&mut merged, value);
     }
-    let raw: RawScenario = serde_yaml::from_value(merged).map_err(|e| {
-        Problems(vec![file_problem(
-            path,
-            format!("merged scenario is invalid: {e}"),
-            None,
-        )])
-    })?;
     let sources = Sources {
         files: layers.into_iter().map(|l| (l.path, l.locations)).collect(),
     };
+    let raw = raw_scenario(&merged, path, &sources)?;
     validate::validate(&raw, &sources).map_err(Problems)
+}
+
+/// The raw schema of a merged scenario. Through YAML text rather than
+/// `from_value`, so that a value reads as it did when its own file was
+/// parsed (`from_value` is stricter: it refuses `name: 42` that the file's
+/// own parse took as a string); a type error names the field and is placed
+/// in the file that set it.
+fn raw_scenario(merged: &Value, path: &Path, sources: &Sources) -> Result<RawScenario, Problems> {
+    let text = serde_yaml::to_string(merged).map_err(|e| {
+        Problems(vec![file_problem(
+            path,
+            format!("cannot merge the scenario: {e}"),
+            None,
+        )])
+    })?;
+    serde_yaml::from_str(&text).map_err(|e| {
+        let mut problem = serde_problem(path, &e);
+        (problem.file, problem.position) = if problem.field.is_empty() {
+            (path.to_path_buf(), None)
+        } else {
+            sources.locate(&problem.field)
+        };
+        Problems(vec![problem])
+    })
 }
 
 /// Reads one file: UTF-8 text, parsed into the raw schema (for type errors
@@ -411,11 +429,11 @@ pub fn load_text(label: &Path, text: &str) -> Result<Scenario, Problems> {
             None,
         )]));
     }
-    let raw: RawScenario = serde_yaml::from_value(layer.value)
-        .map_err(|e| Problems(vec![serde_problem(label, &e)]))?;
+    let value = layer.value;
     let sources = Sources {
         files: vec![(layer.path, layer.locations)],
     };
+    let raw = raw_scenario(&value, label, &sources)?;
     validate::validate(&raw, &sources).map_err(Problems)
 }
 

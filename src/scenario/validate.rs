@@ -37,7 +37,7 @@ pub struct Sources {
 impl Sources {
     /// The file and position of `field`: the first file in the chain that
     /// sets it, else the scenario's own file at the nearest ancestor.
-    fn locate(&self, field: &str) -> (PathBuf, Option<super::locate::Position>) {
+    pub(super) fn locate(&self, field: &str) -> (PathBuf, Option<super::locate::Position>) {
         for (path, locations) in &self.files {
             if let Some(position) = locations.get(field) {
                 return (path.clone(), Some(position));
