@@ -200,6 +200,24 @@ fn shares_rates_and_numbers_are_checked() {
             "economics.cost_per_agent_hour",
             "more than aspa accepts",
         ),
+        (
+            "2025-01-06\n",
+            "2025-01-06\nname: \"desk\\u202Eevil\"\n",
+            "name",
+            "control character U+202E",
+        ),
+        (
+            "agents: 4",
+            "agents: 4, open_weekdays: [mon, tue, mon]",
+            "team.open_weekdays[2]",
+            "already listed",
+        ),
+        (
+            "2025-01-06",
+            "9999-06-01",
+            "start_date",
+            "between year 1 and 9999",
+        ),
         // Demand that grows past the limit: each of these passed once and
         // then ran for minutes, deaf to Ctrl-C.
         (

@@ -173,6 +173,12 @@ impl Checker<'_> {
     }
 }
 
+/// Control characters, and the bidirectional controls that reorder text
+/// on screen.
+fn unprintable(ch: char) -> bool {
+    ch.is_control() || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Checks a merged raw scenario and builds the model.
 pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Problem>> {
     let mut c = Checker {
@@ -191,6 +197,20 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
     if name.trim().is_empty() {
         c.report("name", "must not be empty".into(), None);
     }
+    // Names and the currency go into tables, charts and the terminal.
+    let currency = raw.economics.as_ref().and_then(|e| e.currency.as_deref());
+    for (field, text) in [
+        ("name", Some(name.as_str())),
+        ("economics.currency", currency),
+    ] {
+        if let Some(bad) = text.and_then(|t| t.chars().find(|&ch| unprintable(ch))) {
+            c.report(
+                field,
+                format!("holds the control character U+{:04X}", u32::from(bad)),
+                "use letters, digits, spaces and punctuation only".to_string(),
+            );
+        }
+    }
     let start_date = c
         .required(
             "start_date",
@@ -207,6 +227,27 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
         );
     }
     let horizon = horizon_days.clamp(1, MAX_HORIZON_DAYS);
+    // Every day of the horizon must be a date the outputs can write as
+    // YYYY-MM-DD.
+    let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let start_date = if raw.start_date.is_some()
+        && (start_date < first
+            || start_date
+                .checked_add_days(chrono::Days::new(u64::from(horizon - 1)))
+                .is_none_or(|end| end > last))
+    {
+        c.report(
+            "start_date",
+            format!(
+                "{start_date} and the {horizon} days after it are not all between year 1 and 9999"
+            ),
+            "give the first simulated day, for example 2025-01-06".to_string(),
+        );
+        first
+    } else {
+        start_date
+    };
     let sla_days = raw.sla_days.unwrap_or(5);
 
     let demand = demand(&mut c, raw.demand.as_ref(), start_date, horizon);
@@ -571,7 +612,14 @@ fn team(c: &mut Checker, raw: Option<&RawTeam>) -> Team {
     let mut open_weekdays = [true, true, true, true, true, false, false];
     if let Some(days) = &raw.open_weekdays {
         open_weekdays = [false; 7];
-        for day in days {
+        for (i, day) in days.iter().enumerate() {
+            if open_weekdays[day.index()] {
+                c.report(
+                    &format!("team.open_weekdays[{i}]"),
+                    "lists a weekday that is already listed".into(),
+                    "name each open weekday once".to_string(),
+                );
+            }
             open_weekdays[day.index()] = true;
         }
     }
