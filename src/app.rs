@@ -71,6 +71,17 @@ impl AppError {
     }
 }
 
+/// A failed write of results to stdout: a reader that closed the pipe
+/// (`aspa run … | head`) has what it wanted, so that is a clean exit;
+/// anything else (a full disk) is a failure.
+fn stdout_failure(e: io::Error) -> Result<(), AppError> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(AppError::Stdout(e))
+    }
+}
+
 /// `aspa validate`: prints one line per valid scenario on stdout.
 pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     let files = scenario::expand_paths(&args.paths)?;
@@ -91,13 +102,13 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
                     s.interventions.len(),
                     if s.interventions.len() == 1 { "" } else { "s" }
                 )
-                .map_err(AppError::Stdout)?;
+                .or_else(stdout_failure)?;
                 loaded.push(s);
             }
             Err(p) => problems.extend(p.0),
         }
     }
-    out.flush().map_err(AppError::Stdout)?;
+    out.flush().or_else(stdout_failure)?;
     warn(&loaded);
     if !problems.is_empty() {
         return Err(Problems(scenario::dedup(problems)).into());
@@ -161,7 +172,7 @@ as the interval of values it may take; ± 0 where the value is exact, ± 1 where
         settings.seed
     )
     .and_then(|()| out.flush())
-    .map_err(AppError::Stdout)?;
+    .or_else(stdout_failure)?;
     if failed == 0 {
         Ok(())
     } else {
@@ -238,11 +249,11 @@ pub fn run_scenarios(args: &RunArgs, cancel: Arc<AtomicBool>) -> Result<PathBuf,
     let path = folder.commit()?;
     let mut out = io::stdout().lock();
     if !args.quiet {
-        write!(out, "{}", table::render(&report)).map_err(AppError::Stdout)?;
+        write!(out, "{}", table::render(&report)).or_else(stdout_failure)?;
     }
     writeln!(out, "{}", path.display())
         .and_then(|()| out.flush())
-        .map_err(AppError::Stdout)?;
+        .or_else(stdout_failure)?;
     Ok(path)
 }
 

@@ -326,6 +326,28 @@ fn scenarios_on_other_days_or_money_are_not_compared() {
 }
 
 #[test]
+fn results_that_cannot_reach_stdout_are_a_failure() {
+    // /dev/full takes no bytes: the table and the run path are lost.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_aspa"))
+        .args(["validate", &helpdesk()])
+        .current_dir(dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write the results to standard output"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn absurd_thread_counts_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let o = aspa(&["run", &helpdesk(), "--threads", "100000"], dir.path());
