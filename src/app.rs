@@ -48,6 +48,7 @@ impl AppError {
                 OutputError::Exists(_)
                 | OutputError::NotAFolder(_)
                 | OutputError::NotARun(..)
+                | OutputError::BadPath(_)
                 | OutputError::HoldsInput(..),
             ) => 2,
             AppError::Output(_)

@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Why the run folder cannot be used.
@@ -21,6 +21,9 @@ pub enum OutputError {
     /// folder and what gives it away.
     #[error("{} is not an aspa run folder ({}), so --force will not replace it", .0.display(), .1)]
     NotARun(PathBuf, String),
+    /// `--out` goes through `..` or `.` to a folder that does not exist.
+    #[error("{} does not lead to a folder: a folder on the way does not exist", .0.display())]
+    BadPath(PathBuf),
     /// The run folder would replace or hold a scenario file of the run.
     #[error("{} would overwrite the scenario file {}", .0.display(), .1.display())]
     HoldsInput(PathBuf, PathBuf),
@@ -42,7 +45,36 @@ pub struct RunFolder {
     replace: bool,
     /// aspa chose the name (no `--out`), so it may choose another.
     named: bool,
+    /// The names of a run's files (see [`RunFolder::prepare`]).
+    outputs: Vec<String>,
     committed: bool,
+}
+
+/// The folder `given` names, spelled so that its last component is its
+/// own name: `run/`, `run/.`, `.` and `run/../run` lead to a folder whose
+/// name they do not end in, and the staging folder beside it, or the
+/// folder replaced, would otherwise be the wrong one.
+fn resolve(given: &Path) -> Result<PathBuf, OutputError> {
+    // Drops a trailing slash and inner `.`.
+    let path: PathBuf = given.components().collect();
+    let plain = path.file_name().is_some()
+        && !path
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::CurDir));
+    if plain {
+        return Ok(path);
+    }
+    if let Ok(real) = fs::canonicalize(&path) {
+        return Ok(real);
+    }
+    // It does not exist yet: resolve the part above it, which must.
+    let bad = || OutputError::BadPath(given.to_path_buf());
+    let name = path.file_name().ok_or_else(bad)?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Ok(fs::canonicalize(parent).map_err(|_| bad())?.join(name))
 }
 
 /// `path`, or the first of `path-2`, `path-3`, … that does not exist.
@@ -137,10 +169,11 @@ impl RunFolder {
         outputs: &[String],
     ) -> Result<RunFolder, OutputError> {
         let target = match out {
-            Some(dir) => {
-                // The folder itself, or the first existing folder above it,
-                // must be a folder.
-                if let Some(existing) = dir.ancestors().find(|a| a.exists())
+            Some(given) => {
+                let dir = &resolve(given)?;
+                // The folder itself, or the first existing thing above it,
+                // must be a folder (a dangling link is not).
+                if let Some(existing) = dir.ancestors().find(|a| fs::symlink_metadata(a).is_ok())
                     && !existing.is_dir()
                 {
                     return Err(OutputError::NotAFolder(existing.to_path_buf()));
@@ -207,6 +240,7 @@ impl RunFolder {
             target,
             staging,
             named: out.is_none(),
+            outputs: outputs.to_vec(),
             committed: false,
         })
     }
@@ -223,11 +257,25 @@ impl RunFolder {
     }
 
     /// Moves the finished run into place. A folder whose name aspa chose
-    /// takes the next free name if another run took it meanwhile.
+    /// takes the next free name if another run took it meanwhile. An
+    /// earlier run being replaced is first set aside, checked again (files
+    /// may have been added to it during the run) and deleted only once the
+    /// new run is in place; if anything fails it is put back.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        if self.replace && self.target.is_dir() {
-            fs::remove_dir_all(&self.target).map_err(unwritable(&self.target))?;
-        }
+        let aside = if self.replace && self.target.is_dir() {
+            let mut aside = self.staging.clone().into_os_string();
+            aside.push(".replaced");
+            let aside = PathBuf::from(aside);
+            fs::rename(&self.target, &aside).map_err(unwritable(&self.target))?;
+            let empty = fs::read_dir(&aside).is_ok_and(|mut d| d.next().is_none());
+            if let Some(reason) = not_a_run(&aside, &self.outputs).filter(|_| !empty) {
+                let _ = fs::rename(&aside, &self.target);
+                return Err(OutputError::NotARun(self.target.clone(), reason));
+            }
+            Some(aside)
+        } else {
+            None
+        };
         loop {
             match fs::rename(&self.staging, &self.target) {
                 Ok(()) => break,
@@ -235,10 +283,18 @@ impl RunFolder {
                 Err(_) if self.named && self.target.exists() => {
                     self.target = first_free(&self.target);
                 }
-                Err(e) => return Err(unwritable(&self.target)(e)),
+                Err(e) => {
+                    if let Some(aside) = &aside {
+                        let _ = fs::rename(aside, &self.target);
+                    }
+                    return Err(unwritable(&self.target)(e));
+                }
             }
         }
         self.committed = true;
+        if let Some(aside) = aside {
+            let _ = fs::remove_dir_all(aside);
+        }
         Ok(self.target.clone())
     }
 }
@@ -270,6 +326,65 @@ mod tests {
         assert!(b.to_string_lossy().ends_with("-2"), "{}", b.display());
         assert_eq!(fs::read(a.join("table.txt")).unwrap(), b"a");
         assert_eq!(fs::read(b.join("table.txt")).unwrap(), b"b");
+    }
+
+    /// An earlier run folder at `dir/name` whose only file is its manifest.
+    fn earlier_run(dir: &Path, name: &str) -> (PathBuf, Vec<String>) {
+        let run = dir.join(name);
+        fs::create_dir(&run).unwrap();
+        fs::write(run.join("manifest.json"), br#"{"aspa_version": "0"}"#).unwrap();
+        (
+            run,
+            vec!["manifest.json".to_string(), "table.txt".to_string()],
+        )
+    }
+
+    #[test]
+    fn files_added_to_the_folder_during_the_run_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, outputs) = earlier_run(dir.path(), "run");
+        let folder = RunFolder::prepare(Some(&run), dir.path(), "x", true, &[], &outputs).unwrap();
+        folder.write("table.txt", b"new").unwrap();
+        fs::write(run.join("notes.txt"), b"mine").unwrap();
+        assert!(matches!(folder.commit(), Err(OutputError::NotARun(..))));
+        assert_eq!(fs::read(run.join("notes.txt")).unwrap(), b"mine");
+        assert!(run.join("manifest.json").exists());
+    }
+
+    #[test]
+    fn dots_in_the_path_replace_the_folder_they_lead_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, outputs) = earlier_run(dir.path(), "run");
+        for given in [run.join("."), run.join("../run"), run.join("./")] {
+            let folder =
+                RunFolder::prepare(Some(&given), dir.path(), "x", true, &[], &outputs).unwrap();
+            folder
+                .write("manifest.json", br#"{"aspa_version": "1"}"#)
+                .unwrap();
+            folder.write("table.txt", b"new").unwrap();
+            let path = folder.commit().unwrap();
+            assert_eq!(
+                fs::canonicalize(path).unwrap(),
+                fs::canonicalize(&run).unwrap()
+            );
+            assert_eq!(
+                fs::read(run.join("table.txt")).unwrap(),
+                b"new",
+                "{}",
+                given.display()
+            );
+        }
+        let nowhere = run.join("x/..");
+        assert!(matches!(
+            RunFolder::prepare(Some(&nowhere), dir.path(), "x", true, &[], &outputs),
+            Err(OutputError::BadPath(_))
+        ));
+        // Nothing else was written beside it.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["run"]);
     }
 
     #[test]
