@@ -207,6 +207,18 @@ fn shares_rates_and_numbers_are_checked() {
             "control character U+202E",
         ),
         (
+            "economics:",
+            "interventions: [training: {name: \"x\\ty\", start: 2025-02-01}]\neconomics:",
+            "interventions[0].training.name",
+            "control character U+0009",
+        ),
+        (
+            "new_per_day: 50",
+            "new_per_day: 50, random_spikes: {per_year: 3, days: 4294967295}",
+            "demand.random_spikes.days",
+            "at most 3653 days",
+        ),
+        (
             "agents: 4",
             "agents: 4, open_weekdays: [mon, tue, mon]",
             "team.open_weekdays[2]",
@@ -234,7 +246,7 @@ fn shares_rates_and_numbers_are_checked() {
         ),
         (
             "new_per_day: 50",
-            "new_per_day: 50, random_spikes: {per_year: 3, days: 30, multiplier: [2, 3]}",
+            "new_per_day: 50, random_spikes: {per_year: 12, days: 30, multiplier: [5, 10]}",
             "demand.random_spikes",
             "more than aspa simulates",
         ),
@@ -288,6 +300,16 @@ fn enormous_aliases_do_not_expand() {
 
 #[test]
 fn values_beyond_what_aspa_simulates_are_refused_up_front() {
+    // An invalid growth rate is one problem, not also a demand past the
+    // limit on the way.
+    let err = refused(&with(
+        "new_per_day: 50",
+        "new_per_day: 50, growth_per_year: -1.5",
+    ));
+    assert!(
+        err.contains("`demand.growth_per_year`") && !err.contains("more than aspa simulates"),
+        "{err}"
+    );
     let err = refused(&with("new_per_day: 50", "new_per_day: 1000000000"));
     assert!(err.contains("more than aspa simulates"), "{err}");
     let err = refused(&with("2025-01-06\n", "2025-01-06\nhorizon_days: 40000\n"));

@@ -135,6 +135,33 @@ impl Checker<'_> {
         v
     }
 
+    /// Refuses control characters in a text that tables, charts and the
+    /// terminal show.
+    fn printable(&mut self, field: &str, text: Option<&str>) {
+        if let Some(bad) = text.and_then(|t| t.chars().find(|&ch| unprintable(ch))) {
+            self.report(
+                field,
+                format!("holds the control character U+{:04X}", u32::from(bad)),
+                "use letters, digits, spaces and punctuation only".to_string(),
+            );
+        }
+    }
+
+    /// A whole number of days: at most the longest horizon, so that no
+    /// day plus it overflows and no value hides a typo.
+    fn days(&mut self, field: &str, value: Option<u32>, default: u32) -> u32 {
+        let Some(v) = value else { return default };
+        if v > MAX_HORIZON_DAYS {
+            self.report(
+                field,
+                format!("expected at most {MAX_HORIZON_DAYS} days (the longest horizon), got {v}"),
+                None,
+            );
+            return default;
+        }
+        v
+    }
+
     /// A mean delay in days: at least 1, since a day is the model's step
     /// and the daily probability of the event is 1 / delay.
     fn delay(&mut self, field: &str, value: f64) -> f64 {
@@ -199,18 +226,9 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
     }
     // Names and the currency go into tables, charts and the terminal.
     let currency = raw.economics.as_ref().and_then(|e| e.currency.as_deref());
-    for (field, text) in [
-        ("name", Some(name.as_str())),
-        ("economics.currency", currency),
-    ] {
-        if let Some(bad) = text.and_then(|t| t.chars().find(|&ch| unprintable(ch))) {
-            c.report(
-                field,
-                format!("holds the control character U+{:04X}", u32::from(bad)),
-                "use letters, digits, spaces and punctuation only".to_string(),
-            );
-        }
-    }
+    c.printable("name", Some(name.as_str()));
+    c.printable("description", raw.description.as_deref());
+    c.printable("economics.currency", currency);
     let start_date = c
         .required(
             "start_date",
@@ -248,7 +266,7 @@ pub fn validate(raw: &RawScenario, sources: &Sources) -> Result<Scenario, Vec<Pr
     } else {
         start_date
     };
-    let sla_days = raw.sla_days.unwrap_or(5);
+    let sla_days = c.days("sla_days", raw.sla_days, 5);
 
     let demand = demand(&mut c, raw.demand.as_ref(), start_date, horizon);
     let team = team(&mut c, raw.team.as_ref());
@@ -431,10 +449,11 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
             continue;
         };
         c.day_in_horizon(&format!("{field}.start"), date, start, horizon);
+        c.printable(&format!("{field}.name"), s.name.as_deref());
         spikes.push(Spike {
             name: s.name.clone().unwrap_or_else(|| format!("spike {}", i + 1)),
             start: date,
-            days: s.days.unwrap_or(1),
+            days: c.days(&format!("{field}.days"), s.days, 1),
             multiplier: c.amount(&format!("{field}.multiplier"), s.multiplier, 1.0, false),
         });
     }
@@ -461,7 +480,7 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
         }
         RandomSpikes {
             per_year,
-            days: r.days.unwrap_or(1),
+            days: c.days(&format!("{field}.days"), r.days, 1),
             multiplier: [lo, hi.max(lo)],
         }
     });
@@ -502,10 +521,41 @@ fn demand(c: &mut Checker, raw: Option<&RawDemand>, start: NaiveDate, horizon: u
     demand
 }
 
+/// The most random spikes active on one day that any run could plausibly
+/// see: a day has a spike from each of the last `days` days that started
+/// one (each with probability `p`), a binomial count; this is the largest
+/// count whose chance on a given day is at least 10⁻¹⁵, far below once in
+/// a million replications of ten years.
+fn plausible_overlap(days: u32, p: f64) -> u32 {
+    if p >= 1.0 {
+        return days;
+    }
+    if p <= 0.0 || days == 0 {
+        return 0;
+    }
+    // log P(N = j), from j = 0 up, then the tail P(N ≥ k) from the top.
+    let n = f64::from(days);
+    let mut log_pmf = Vec::with_capacity(days as usize + 1);
+    log_pmf.push(n * (-p).ln_1p());
+    for j in 0..days {
+        let j = f64::from(j);
+        let prev = log_pmf[log_pmf.len() - 1];
+        log_pmf.push(prev + ((n - j) / (j + 1.0)).ln() + (p / (1.0 - p)).ln());
+    }
+    let mut tail = 0.0;
+    for k in (0..=days).rev() {
+        tail += log_pmf[k as usize].exp();
+        if tail >= 1e-15 {
+            return k;
+        }
+    }
+    0
+}
+
 /// Refuses a demand whose expected daily count grows past what aspa
 /// simulates on some day of the horizon: growth, profiles and spikes
-/// multiply the level, and random spikes may overlap (as many at once as a
-/// spike lasts days, each at most its high multiplier).
+/// multiply the level, and random spikes may overlap (as many at once as
+/// [`plausible_overlap`] allows, each at most its high multiplier).
 fn peak_demand(c: &mut Checker, demand: &Demand, start: NaiveDate, horizon: u32) {
     // The factors of Demand::expected_on, in logarithms, so that no
     // product overflows on the way (a zero factor gives −∞, never NaN).
@@ -530,12 +580,17 @@ fn peak_demand(c: &mut Checker, demand: &Demand, start: NaiveDate, horizon: u32)
     else {
         return;
     };
+    if log_peak.is_nan() {
+        // An invalid growth rate, reported already.
+        return;
+    }
     let overlap = demand
         .random_spikes
         .as_ref()
         .filter(|r| r.per_year > 0.0)
         .map_or(0.0, |r| {
-            f64::from(r.days.min(horizon)) * r.multiplier[1].max(1.0).ln()
+            let at_once = plausible_overlap(r.days.min(horizon), (r.per_year / 365.0).min(1.0));
+            f64::from(at_once) * r.multiplier[1].max(1.0).ln()
         });
     let log_limit = MAX_NEW_PER_DAY.ln();
     if log_peak + overlap <= log_limit {
@@ -563,8 +618,9 @@ fn peak_demand(c: &mut Checker, demand: &Demand, start: NaiveDate, horizon: u32)
         c.report(
             "demand.random_spikes",
             format!(
-                "overlapping random spikes could raise the expected demand on {date} to {} \
-                 contacts, more than aspa simulates ({MAX_NEW_PER_DAY})",
+                "overlapping random spikes (as many at once as could plausibly happen) could \
+                 raise the expected demand on {date} to {} contacts, more than aspa simulates \
+                 ({MAX_NEW_PER_DAY})",
                 peak(log_peak + overlap)
             ),
             "lower random_spikes.multiplier or random_spikes.days".to_string(),
@@ -636,7 +692,7 @@ fn team(c: &mut Checker, raw: Option<&RawTeam>) -> Team {
         absence: c.share("team.absence", raw.absence, 0.0),
         attrition_per_year: c.share("team.attrition_per_year", raw.attrition_per_year, 0.0),
         replace_leavers: raw.replace_leavers.unwrap_or(true),
-        hiring_lead_days: raw.hiring_lead_days.unwrap_or(0),
+        hiring_lead_days: c.days("team.hiring_lead_days", raw.hiring_lead_days, 0),
         ramp_up: ramp_up(
             c,
             "team.ramp_up",
@@ -714,7 +770,7 @@ fn work(c: &mut Checker, raw: Option<&RawWork>) -> Work {
         chaser_handle_minutes,
         reopen: Reopen {
             share: c.share("work.reopen.share", reopen.share, 0.0),
-            after_days: reopen.after_days.unwrap_or(7),
+            after_days: c.days("work.reopen.after_days", reopen.after_days, 7),
         },
         drop: Drop {
             daily_hazard: c.share("work.drop.daily_hazard", drop.daily_hazard, 0.0),
@@ -728,7 +784,7 @@ fn work(c: &mut Checker, raw: Option<&RawWork>) -> Work {
                 .map(|d| c.delay("work.drop.resurface_after_days", d)),
         },
         chase: Chase {
-            patience_days: chase.patience_days.unwrap_or(0),
+            patience_days: c.days("work.chase.patience_days", chase.patience_days, 0),
             daily_probability: c.share(
                 "work.chase.daily_probability",
                 chase.daily_probability,
@@ -866,7 +922,7 @@ fn interventions(
                 let ef = |name: &str| format!("{field}.effects.{name}");
                 InterventionKind::Training(intervention::Training {
                     hours_per_agent: c.amount(&f("hours_per_agent"), t.hours_per_agent, 0.0, false),
-                    duration_days: t.duration_days.unwrap_or(1).max(1),
+                    duration_days: c.days(&f("duration_days"), t.duration_days, 1).max(1),
                     cost_per_agent: c.amount(&f("cost_per_agent"), t.cost_per_agent, 0.0, false),
                     onboarding: t.onboarding.unwrap_or(false),
                     handle_time: c.share(&ef("handle_time"), e.handle_time, 0.0),
@@ -948,15 +1004,45 @@ fn interventions(
                 ),
             }),
         };
+        c.printable(&f("name"), common.name.as_deref());
         out.push(Intervention {
             name: common.name.clone().unwrap_or_else(|| tag.replace('_', " ")),
             start: date,
             start_day,
             one_time_cost: c.amount(&f("one_time_cost"), common.one_time_cost, 0.0, false),
             monthly_cost: c.amount(&f("monthly_cost"), common.monthly_cost, 0.0, false),
-            ramp_in_days: common.ramp_in_days.unwrap_or(0),
+            ramp_in_days: c.days(&f("ramp_in_days"), common.ramp_in_days, 0),
             kind,
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plausible_overlap_is_the_last_count_with_a_chance_of_1e_minus_15() {
+        // Three days at p = 1e-6: P(N ≥ 2) ≈ 3e-12, P(N = 3) = 1e-18.
+        assert_eq!(plausible_overlap(3, 1e-6), 2);
+        // Two days at one half: both is a quarter.
+        assert_eq!(plausible_overlap(2, 0.5), 2);
+        assert_eq!(plausible_overlap(30, 1.0), 30);
+        assert_eq!(plausible_overlap(30, 0.0), 0);
+        // One month-long spike a year, against the exact binomial tail.
+        let p: f64 = 1.0 / 365.0;
+        let tail = |k: u32| -> f64 {
+            (k..=30)
+                .map(|j| {
+                    let choose: f64 = (0..j)
+                        .map(|i| f64::from(30 - i) / f64::from(i + 1))
+                        .product();
+                    choose * p.powi(j as i32) * (1.0 - p).powi(30 - j as i32)
+                })
+                .sum()
+        };
+        let k = plausible_overlap(30, p);
+        assert!(tail(k) >= 1e-15 && tail(k + 1) < 1e-15, "k = {k}");
+    }
 }
