@@ -89,6 +89,17 @@ fn scalars_of_the_wrong_type() {
         err.contains("s.yaml:3:") && err.contains("`team.hours_per_day`"),
         "{err}"
     );
+    let err = refused(&with("team: {agents: 4}", "team: 5"));
+    assert!(
+        err.contains("`team`") && err.contains("expected a mapping") && !err.contains("Raw"),
+        "{err}"
+    );
+    let big = "2025-01-06\nsla_days: 99999999999999999999\n";
+    let err = refused(&with("2025-01-06\n", big));
+    assert!(
+        err.contains("`sla_days`") && err.contains("too large") && !err.contains("u128"),
+        "{err}"
+    );
     let err = refused(&with(
         "2025-01-06\n",
         "2025-01-06\nhorizon_days: !!str 90\n",

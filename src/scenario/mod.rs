@@ -526,6 +526,25 @@ fn plain_words(message: &str) -> String {
         .replace("expected f64", "expected a number")
         .replace("expected a boolean", "expected true or false")
         .replace("input is out of range", "that date does not exist")
+        .replace(
+            " as u128, expected any YAML value",
+            ": a number too large for any field",
+        )
+        .replace(
+            " as i128, expected any YAML value",
+            ": a number too large for any field",
+        )
+        .split("expected struct Raw")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                return part.to_string();
+            }
+            // The rest of the type's name goes; a mapping of its fields is meant.
+            let rest = part.trim_start_matches(|ch: char| ch.is_ascii_alphanumeric());
+            format!("expected a mapping of fields (key: value){rest}")
+        })
+        .collect()
 }
 
 /// Cuts quoted values to 40 characters, so that an error never echoes a
