@@ -310,6 +310,33 @@ fn enormous_aliases_do_not_expand() {
 }
 
 #[test]
+fn brackets_nested_absurdly_deep_are_refused_before_parsing() {
+    // The YAML parser takes a time that grows with the square of the depth
+    // before it gives up; this is refused by a scan first.
+    let deep = format!(
+        "{GOOD}description: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let err = refused(deep.as_bytes());
+    assert!(
+        err.contains("s.yaml:6:") && err.contains("nest more than 64"),
+        "{err}"
+    );
+    // Brackets and apostrophes in real text are not nesting.
+    let fine =
+        format!("{GOOD}name: the team's [first] year\ndescription: \"it's {{a: [1, [2]]}}\"\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.yaml"), fine).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_aspa"))
+        .args(["validate", "s.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
 fn values_beyond_what_aspa_simulates_are_refused_up_front() {
     // An invalid growth rate is one problem, not also a demand past the
     // limit on the way.

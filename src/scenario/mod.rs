@@ -392,6 +392,15 @@ fn parse_layer(path: &Path, text: &str) -> Result<Layer, Problems> {
             Some("a scenario needs at least start_date, demand, team, work and economics".into()),
         ));
     }
+    if let Some(at) = too_deep(text) {
+        return Err(Problems(vec![Problem {
+            file: path.to_path_buf(),
+            position: Some(at),
+            field: String::new(),
+            message: format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep here"),
+            hint: Some("a scenario nests a few levels; check for a stray [ or {".into()),
+        }]));
+    }
     // Syntax first (a missing bracket is not a type error), then types.
     let value: Value =
         serde_yaml::from_str(text).map_err(|e| Problems(vec![serde_problem(path, &e)]))?;
@@ -415,6 +424,52 @@ fn parse_layer(path: &Path, text: &str) -> Result<Layer, Problems> {
         value,
         locations: Locations::index(text),
     })
+}
+
+/// Deepest nesting of `[` and `{` a scenario file may have. The YAML
+/// parser refuses 128 levels too, but only after a time that grows with
+/// the square of the depth: 30 s for a 200 KB file of brackets.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where brackets first nest deeper than [`MAX_FLOW_DEPTH`], outside quotes
+/// and comments, or `None`. A bracket inside a plain scalar counts too; no
+/// real scenario comes near the limit that way.
+fn too_deep(text: &str) -> Option<Position> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for ch in text.chars() {
+        column += 1;
+        if ch == '\n' {
+            (line, column, comment) = (line + 1, 0, false);
+        } else if comment {
+        } else if let Some(q) = quote {
+            // A backslash escapes in double quotes; '' is a quote in single
+            // ones, which closing and reopening handles.
+            if ch == q && !(q == '"' && previous == '\\') {
+                quote = None;
+            }
+        } else {
+            match ch {
+                // A quote opens a scalar only where one can start.
+                '\'' | '"' if previous.is_whitespace() || "[{,:".contains(previous) => {
+                    quote = Some(ch)
+                }
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(Position { line, column });
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = ch;
+    }
+    None
 }
 
 /// Loads a scenario from text rather than a file (built-in scenarios such
