@@ -165,7 +165,8 @@ impl Checker<'_> {
     /// A mean delay in days: at least 1, since a day is the model's step
     /// and the daily probability of the event is 1 / delay.
     fn delay(&mut self, field: &str, value: f64) -> f64 {
-        let v = self.amount(field, Some(value), 1.0, true);
+        // Negative values are told so by amount(); zero is a delay too.
+        let v = self.amount(field, Some(value), 1.0, false);
         if v < 1.0 {
             self.report(
                 field,
