@@ -72,7 +72,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Replace the --out folder if it already holds files.
+    /// Replace the --out folder if it holds an earlier run and nothing
+    /// else; any other folder is never replaced.
     #[arg(long)]
     pub force: bool,
 
