@@ -101,7 +101,8 @@ fn unwritable(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 const PARTIAL: &str = ".partial-";
 
 /// Removes staging folders of `name` left by runs that were killed (their
-/// process is gone).
+/// process is gone), and puts back an earlier run one of them had set
+/// aside.
 fn remove_stale_staging(parent: &Path, name: &str) {
     let prefix = format!(".{name}{PARTIAL}");
     let Ok(entries) = fs::read_dir(parent) else {
@@ -118,11 +119,22 @@ fn remove_stale_staging(parent: &Path, name: &str) {
             continue;
         };
         let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if !alive && pid != std::process::id() {
+        if alive || pid == std::process::id() {
+            continue;
+        }
+        // An earlier run that a killed run had set aside goes back where
+        // it was, unless something has taken its place since.
+        let target = parent.join(name);
+        if file.ends_with(REPLACED) && fs::symlink_metadata(&target).is_err() {
+            let _ = fs::rename(entry.path(), &target);
+        } else {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
+
+/// The suffix of an earlier run set aside while a new one moves in.
+const REPLACED: &str = ".replaced";
 
 /// Why `dir` is not an earlier run folder that `--force` may replace, or
 /// `None` if it is one: it must hold a manifest.json that aspa wrote, and
@@ -171,6 +183,15 @@ impl RunFolder {
         let target = match out {
             Some(given) => {
                 let dir = &resolve(given)?;
+                // First, so that an earlier run a killed run had set aside
+                // is back before the checks below look at the folder.
+                if let Some(name) = dir.file_name() {
+                    let parent = match dir.parent() {
+                        Some(p) if !p.as_os_str().is_empty() => p,
+                        _ => Path::new("."),
+                    };
+                    remove_stale_staging(parent, &name.to_string_lossy());
+                }
                 // The folder itself, or the first existing thing above it,
                 // must be a folder (a dangling link is not).
                 if let Some(existing) = dir.ancestors().find(|a| fs::symlink_metadata(a).is_ok())
@@ -264,7 +285,7 @@ impl RunFolder {
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let aside = if self.replace && self.target.is_dir() {
             let mut aside = self.staging.clone().into_os_string();
-            aside.push(".replaced");
+            aside.push(REPLACED);
             let aside = PathBuf::from(aside);
             fs::rename(&self.target, &aside).map_err(unwritable(&self.target))?;
             let empty = fs::read_dir(&aside).is_ok_and(|mut d| d.next().is_none());
@@ -385,6 +406,21 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["run"]);
+    }
+
+    #[test]
+    fn an_earlier_run_set_aside_by_a_killed_run_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (run, outputs) = earlier_run(dir.path(), "run");
+        // As a run killed between setting it aside and moving in leaves it;
+        // no process has a pid this large.
+        let aside = dir.path().join(format!(".run{PARTIAL}4294967-0{REPLACED}"));
+        fs::rename(&run, &aside).unwrap();
+        // Without --force it is an earlier run that must not be replaced.
+        let refused = RunFolder::prepare(Some(&run), dir.path(), "x", false, &[], &outputs);
+        assert!(matches!(refused, Err(OutputError::Exists(_))));
+        assert!(run.join("manifest.json").exists());
+        assert!(!aside.exists());
     }
 
     #[test]
