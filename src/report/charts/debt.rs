@@ -57,6 +57,7 @@ pub fn medians<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
         "debt",
         "Open contacts at end of day (median)",
         &|v| count_label(*v),
+        1,
     )
 }
 
@@ -68,26 +69,42 @@ fn median_lines<DB: DrawingBackend>(
     metric: &str,
     y_desc: &str,
     y_fmt: &dyn Fn(&f64) -> String,
+    average_days: usize,
 ) -> Drawn<DB> {
     let (x0, x1) = day_range(report);
-    let (y0, y1) = span(
-        report
-            .scenarios
-            .iter()
-            .flat_map(|s| series(s, metric).iter().filter_map(|d| d.p50)),
-        true,
-    );
+    let lines: Vec<Vec<(f64, f64)>> = report
+        .scenarios
+        .iter()
+        .map(|s| trailing_mean(&points(series(s, metric), |d| d.p50), average_days))
+        .collect();
+    let (y0, y1) = span(lines.iter().flatten().map(|&(_, y)| y), true);
     let mut chart = ChartBuilder::on(area)
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(80)
         .build_cartesian_2d(x0..x1, y0..y1)?;
     time_mesh(&mut chart, report, y_desc, y_fmt, 8)?;
-    for (i, s) in report.scenarios.iter().enumerate() {
-        let median = points(series(s, metric), |d| d.p50);
-        wide_line(&mut chart, &median, colour(i), None)?;
+    for (i, line) in lines.iter().enumerate() {
+        wide_line(&mut chart, line, colour(i), None)?;
     }
     Ok(())
+}
+
+/// Each point's value averaged with those of up to `days − 1` points
+/// before it (fewer at the start); `days` of 1 leaves the line as it is.
+fn trailing_mean(line: &[(f64, f64)], days: usize) -> Vec<(f64, f64)> {
+    let days = days.max(1);
+    let mut sum = 0.0;
+    line.iter()
+        .enumerate()
+        .map(|(k, &(x, y))| {
+            sum += y;
+            if k >= days {
+                sum -= line[k - days].1;
+            }
+            (x, sum / (k + 1).min(days) as f64)
+        })
+        .collect()
 }
 
 /// Mean visible and mean dropped debt, stacked, per scenario.
@@ -170,7 +187,7 @@ pub fn backlog_age<DB: DrawingBackend>(
 ) -> Drawn<DB> {
     let area = titled(
         root,
-        "How late the debt is: share past the SLA and P90 age (medians)",
+        "How late the debt is: share past the SLA and P90 age (medians, mean of the last 7 days)",
     )?;
     let area = legend_rows(&area, &scenario_entries(report), Mark::Line)?;
     let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
@@ -180,6 +197,7 @@ pub fn backlog_age<DB: DrawingBackend>(
         "past_sla_share",
         "Open contacts past the SLA",
         &|v| percent(*v),
+        7,
     )?;
     median_lines(
         &bottom,
@@ -187,5 +205,22 @@ pub fn backlog_age<DB: DrawingBackend>(
         "age_p90",
         "P90 age of open contacts (days)",
         &|v| count_label(*v),
+        7,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trailing_mean_averages_at_most_the_last_days() {
+        let line = [(1.0, 7.0), (2.0, 0.0), (3.0, 0.0), (4.0, 7.0)];
+        let mean = trailing_mean(&line, 3);
+        assert_eq!(
+            mean,
+            [(1.0, 7.0), (2.0, 3.5), (3.0, 7.0 / 3.0), (4.0, 7.0 / 3.0)]
+        );
+        assert_eq!(trailing_mean(&line, 1), line);
+    }
 }

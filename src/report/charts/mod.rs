@@ -111,7 +111,7 @@ impl Chart {
                 "Mean open contacts split into visible ones, which somebody will work, and dropped ones, which stalled and wait for the customer to chase."
             }
             Chart::BacklogAge => {
-                "How late the open contacts are: the share past the SLA, and the age nine in ten open contacts do not exceed (medians over replications)."
+                "How late the open contacts are: the share past the SLA, and the age nine in ten open contacts do not exceed. Each line is the median over replications, averaged over the last 7 days so that the weekly cycle does not hide the level; daily.csv has the daily values."
             }
             Chart::Verdicts => "Share of replications whose debt trend is falling, flat or rising.",
             Chart::Roi => {
