@@ -81,6 +81,12 @@ pub struct Totals {
     pub resolved_within_sla: u64,
 }
 
+/// Makes `mine` the first `days` values of `theirs`.
+fn take_days<T: Copy>(mine: &mut Vec<T>, theirs: &[T], days: usize) {
+    mine.clear();
+    mine.extend_from_slice(&theirs[..days]);
+}
+
 impl Trajectory {
     fn reset(&mut self, horizon: usize) {
         for v in [
@@ -142,8 +148,7 @@ impl Trajectory {
             (&mut self.waited_days, waited_days),
         ];
         for (mine, theirs) in counts {
-            mine.clear();
-            mine.extend_from_slice(&theirs[..days]);
+            take_days(mine, theirs, days);
         }
         let costs = [
             (&mut self.operating_cost, operating_cost),
@@ -151,8 +156,7 @@ impl Trajectory {
             (&mut self.running_cost, running_cost),
         ];
         for (mine, theirs) in costs {
-            mine.clear();
-            mine.extend_from_slice(&theirs[..days]);
+            take_days(mine, theirs, days);
         }
         self.totals = totals.clone();
     }
@@ -1143,17 +1147,7 @@ impl<'a> Replication<'a> {
             cohorts.pop_front();
         }
         if day.is_multiple_of(7) {
-            // Keeps the non-empty cohorts in order, as `retain` does, on
-            // the contiguous slice.
-            let slice = cohorts.make_contiguous();
-            let mut kept = 0;
-            for i in 0..slice.len() {
-                if !slice[i].is_empty() {
-                    slice[kept] = slice[i];
-                    kept += 1;
-                }
-            }
-            cohorts.truncate(kept);
+            cohorts.retain(|c| !c.is_empty());
         }
         let cohorts = &*cohorts.make_contiguous();
         let sums = state.sums;
