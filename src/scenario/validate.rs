@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::locate::Locations;
 use super::problem::Problem;
@@ -558,60 +558,48 @@ fn plausible_overlap(days: u32, p: f64) -> u32 {
 /// multiply the level, and random spikes may overlap (as many at once as
 /// [`plausible_overlap`] allows, each at most its high multiplier).
 fn peak_demand(c: &mut Checker, demand: &Demand, start: NaiveDate, horizon: u32) {
-    // The factors of Demand::expected_on, in logarithms, so that no
-    // product overflows on the way (a zero factor gives −∞, never NaN).
-    let Some((log_peak, day)) = (0..horizon)
+    if demand.growth_per_year.is_nan() || demand.growth_per_year <= -1.0 {
+        // Reported already; the growth factor would not be a number.
+        return;
+    }
+    // The day with the largest expected demand. A product that overflows
+    // is infinite, and one of infinity and a zero weight (NaN) counts as
+    // infinite too: that day could not be simulated either.
+    let Some((peak, day)) = (0..horizon)
         .map(|d| {
-            let date = start + chrono::Days::new(u64::from(d));
-            let weekday = demand.weekday_profile[date.weekday().num_days_from_monday() as usize];
-            let spikes: f64 = demand
-                .spikes
-                .iter()
-                .filter(|s| crate::model::demand::covers(s.start, s.days, date))
-                .map(|s| s.multiplier.ln())
-                .sum();
-            let log = demand.new_per_day.ln()
-                + f64::from(d) / 365.0 * demand.growth_per_year.ln_1p()
-                + weekday.ln()
-                + demand.month_profile[date.month0() as usize].ln()
-                + spikes;
-            (log, d)
+            let e = demand.expected_on(start + chrono::Days::new(u64::from(d)), d);
+            (if e.is_nan() { f64::INFINITY } else { e }, d)
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
     else {
         return;
     };
-    if log_peak.is_nan() {
-        // An invalid growth rate, reported already.
-        return;
-    }
     let overlap = demand
         .random_spikes
         .as_ref()
-        .filter(|r| r.per_year > 0.0)
-        .map_or(0.0, |r| {
+        .filter(|r| r.per_year > 0.0 && peak > 0.0)
+        .map_or(1.0, |r| {
             let at_once = plausible_overlap(r.days.min(horizon), (r.per_year / 365.0).min(1.0));
-            f64::from(at_once) * r.multiplier[1].max(1.0).ln()
+            r.multiplier[1].max(1.0).powf(f64::from(at_once))
         });
-    let log_limit = MAX_NEW_PER_DAY.ln();
-    if log_peak + overlap <= log_limit {
+    if peak * overlap <= MAX_NEW_PER_DAY {
         return;
     }
     let date = start + chrono::Days::new(u64::from(day));
-    let peak = |log: f64| {
-        if log < 300.0 * std::f64::consts::LN_10 {
-            format!("{:.3e}", log.exp())
+    let amount = |v: f64| {
+        if v.is_finite() {
+            format!("{v:.3e}")
         } else {
-            "more than 1e300".to_string()
+            "more than 1e308".to_string()
         }
     };
-    if log_peak > log_limit {
+    if peak > MAX_NEW_PER_DAY {
         c.report(
             "demand",
             format!(
                 "the expected demand reaches {} contacts on {date} (new_per_day × growth × \
                  profiles × spikes), more than aspa simulates ({MAX_NEW_PER_DAY})",
-                peak(log_peak)
+                amount(peak)
             ),
             "check growth_per_year, the profiles and the spike multipliers".to_string(),
         );
@@ -622,7 +610,7 @@ fn peak_demand(c: &mut Checker, demand: &Demand, start: NaiveDate, horizon: u32)
                 "overlapping random spikes (as many at once as could plausibly happen) could \
                  raise the expected demand on {date} to {} contacts, more than aspa simulates \
                  ({MAX_NEW_PER_DAY})",
-                peak(log_peak + overlap)
+                amount(peak * overlap)
             ),
             "lower random_spikes.multiplier or random_spikes.days".to_string(),
         );
