@@ -70,11 +70,9 @@ fn resolve(given: &Path) -> Result<PathBuf, OutputError> {
     // It does not exist yet: resolve the part above it, which must.
     let bad = || OutputError::BadPath(given.to_path_buf());
     let name = path.file_name().ok_or_else(bad)?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    Ok(fs::canonicalize(parent).map_err(|_| bad())?.join(name))
+    Ok(fs::canonicalize(parent_of(&path))
+        .map_err(|_| bad())?
+        .join(name))
 }
 
 /// `path`, or the first of `path-2`, `path-3`, … that does not exist.
@@ -165,6 +163,47 @@ fn not_a_run(dir: &Path, outputs: &[String]) -> Option<String> {
     None
 }
 
+/// Whether the run may go to `dir`, a folder the user named: `dir` (or
+/// the first existing thing above it) is a folder, holds none of
+/// `inputs`, and is empty or, with `force`, an earlier run (see
+/// [`not_a_run`]).
+fn check_replaceable(
+    dir: &Path,
+    force: bool,
+    inputs: &[PathBuf],
+    outputs: &[String],
+) -> Result<(), OutputError> {
+    // A dangling link is not a folder either.
+    if let Some(existing) = dir.ancestors().find(|a| fs::symlink_metadata(a).is_ok())
+        && !existing.is_dir()
+    {
+        return Err(OutputError::NotAFolder(existing.to_path_buf()));
+    }
+    if let Ok(folder) = fs::canonicalize(dir) {
+        for input in inputs {
+            if fs::canonicalize(input).is_ok_and(|i| i.starts_with(&folder)) {
+                return Err(OutputError::HoldsInput(dir.to_path_buf(), input.clone()));
+            }
+        }
+    }
+    let busy = dir.is_dir() && fs::read_dir(dir).map_err(unwritable(dir))?.next().is_some();
+    if busy && !force {
+        return Err(OutputError::Exists(dir.to_path_buf()));
+    }
+    if busy && let Some(reason) = not_a_run(dir, outputs) {
+        return Err(OutputError::NotARun(dir.to_path_buf(), reason));
+    }
+    Ok(())
+}
+
+/// The folder `path` is in: `.` for a bare name.
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 impl RunFolder {
     /// Prepares `out`, or a new folder `<base>/<label>-<timestamp>` when
     /// `out` is `None`. With `force` an earlier run folder at `out` is
@@ -181,60 +220,28 @@ impl RunFolder {
         outputs: &[String],
     ) -> Result<RunFolder, OutputError> {
         let target = match out {
-            Some(given) => {
-                let dir = &resolve(given)?;
-                // First, so that an earlier run a killed run had set aside
-                // is back before the checks below look at the folder.
-                if let Some(name) = dir.file_name() {
-                    let parent = match dir.parent() {
-                        Some(p) if !p.as_os_str().is_empty() => p,
-                        _ => Path::new("."),
-                    };
-                    remove_stale_staging(parent, &name.to_string_lossy());
-                }
-                // The folder itself, or the first existing thing above it,
-                // must be a folder (a dangling link is not).
-                if let Some(existing) = dir.ancestors().find(|a| fs::symlink_metadata(a).is_ok())
-                    && !existing.is_dir()
-                {
-                    return Err(OutputError::NotAFolder(existing.to_path_buf()));
-                }
-                if let Ok(folder) = fs::canonicalize(dir) {
-                    for input in inputs {
-                        if fs::canonicalize(input).is_ok_and(|i| i.starts_with(&folder)) {
-                            return Err(OutputError::HoldsInput(dir.to_path_buf(), input.clone()));
-                        }
-                    }
-                }
-                let busy =
-                    dir.is_dir() && fs::read_dir(dir).map_err(unwritable(dir))?.next().is_some();
-                if busy && !force {
-                    return Err(OutputError::Exists(dir.to_path_buf()));
-                }
-                if busy && let Some(reason) = not_a_run(dir, outputs) {
-                    return Err(OutputError::NotARun(dir.to_path_buf(), reason));
-                }
-                dir.to_path_buf()
-            }
+            Some(given) => resolve(given)?,
             None => {
                 let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
                 first_free(&base.join(format!("{label}-{stamp}")))
             }
         };
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(&target).to_path_buf();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into());
+        // First, so that an earlier run a killed run had set aside is back
+        // before the checks look at the folder.
+        remove_stale_staging(&parent, &name);
+        if out.is_some() {
+            check_replaceable(&target, force, inputs, outputs)?;
+        }
         let fail = |source| OutputError::Unwritable {
             path: target.clone(),
             source,
         };
         fs::create_dir_all(&parent).map_err(fail)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "run".into());
-        remove_stale_staging(&parent, &name);
         // The process and a sequence number within it: no two folders
         // being written share a staging folder.
         static SEQUENCE: AtomicU32 = AtomicU32::new(0);
