@@ -36,13 +36,7 @@ pub fn fan_panels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Re
             .y_label_area_size(60)
             .build_cartesian_2d(x0..x1, y0..y1)?;
         time_mesh(&mut chart, report, "Open contacts", &|v| count_label(*v), 3)?;
-        fan(
-            &mut chart,
-            series(s, "debt"),
-            colour(i),
-            &s.summary.name,
-            true,
-        )?;
+        fan(&mut chart, series(s, "debt"), colour(i), true)?;
     }
     Ok(())
 }
@@ -85,7 +79,7 @@ fn median_lines<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, y0..y1)?;
     time_mesh(&mut chart, report, y_desc, y_fmt, 8)?;
     for (i, line) in lines.iter().enumerate() {
-        wide_line(&mut chart, line, colour(i), None)?;
+        wide_line(&mut chart, line, colour(i))?;
     }
     Ok(())
 }

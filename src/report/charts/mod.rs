@@ -313,10 +313,14 @@ fn legend_rows<DB: DrawingBackend>(
     // Lay the entries out first, to know how many rows they take.
     let mut placed = Vec::new();
     let (mut x, mut row) = (20, 0);
+    // The SVG names only a generic sans-serif font, and a viewer's may be
+    // wider than the one measured here: allow at least 0.45 em a character.
+    let at_least = |name: &str| 0.45 * style.font.get_size() * name.chars().count() as f64;
     for (name, _) in entries {
-        let text_width = area
+        let measured = area
             .estimate_text_size(name, &style)
-            .map_or(8 * name.len() as u32, |(w, _)| w) as i32;
+            .map_or(0.0, |(w, _)| f64::from(w));
+        let text_width = measured.max(at_least(name)).ceil() as i32;
         let entry = SWATCH + 8 + text_width + 28;
         if x > 20 && x + entry > width - 20 {
             x = 20;
@@ -423,19 +427,13 @@ fn wide_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,
     points: &[(f64, f64)],
     colour: RGBColor,
-    label: Option<String>,
 ) -> Drawn<DB> {
     chart.draw_series(points.iter().map(|&p| Circle::new(p, 1, colour.filled())))?;
-    let line = chart.draw_series(
+    chart.draw_series(
         points
             .windows(2)
             .map(|w| PathElement::new(vec![w[0], w[1]], colour.stroke_width(3))),
     )?;
-    if let Some(label) = label {
-        line.label(label).legend(move |(x, y)| {
-            PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
-        });
-    }
     Ok(())
 }
 
@@ -521,7 +519,6 @@ fn fan<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,
     days: &[Spread],
     colour: RGBColor,
-    label: &str,
     outer: bool,
 ) -> Drawn<DB> {
     if outer {
@@ -539,7 +536,7 @@ fn fan<'a, DB: DrawingBackend + 'a>(
         // A one-day horizon: a line of one point would not show.
         chart.draw_series(median.iter().map(|&p| Circle::new(p, 6, colour.filled())))?;
     }
-    wide_line(chart, &median, colour, Some(label.to_string()))
+    wide_line(chart, &median, colour)
 }
 
 /// The scenarios compared with the baseline, with their colour index.

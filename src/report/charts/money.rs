@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Mark, Report, colour, compared, day_range, fan, label_style, legend, legend_rows,
+    Drawn, Mark, Report, colour, compared, day_range, fan, label_style, legend_rows,
     nothing_to_compare, rows_mesh, series, span, time_mesh, titled,
 };
 use crate::report::format::{money, percent};
@@ -166,6 +166,23 @@ pub fn payback<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
         return nothing_to_compare(root, title);
     }
     let area = titled(root, title)?;
+    // The payback month goes into the legend: the markers of scenarios that
+    // pay back in the same month coincide, and labels beside them would.
+    let paybacks: Vec<Option<f64>> = items
+        .iter()
+        .map(|(_, s)| s.summary.get(Measure::PaybackMonth).p50)
+        .collect();
+    let entries: Vec<(String, RGBColor)> = std::iter::once(("break-even".to_string(), BREAK_EVEN))
+        .chain(items.iter().zip(&paybacks).map(|((i, s), payback)| {
+            let name = &s.summary.name;
+            let label = match payback {
+                Some(month) => format!("{name}: pays back in month {month:.0}"),
+                None => format!("{name}: does not pay back within the horizon"),
+            };
+            (label, colour(*i))
+        }))
+        .collect();
+    let area = legend_rows(&area, &entries, Mark::Line)?;
     let metric = "cumulative_net_benefit";
     let (x0, x1) = day_range(report);
     let (y0, y1) = span(
@@ -184,25 +201,13 @@ pub fn payback<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let y_desc = format!("Net benefit ({})", report.currency);
     time_mesh(&mut chart, report, &y_desc, &|v| money(*v), 8)?;
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(x0, 0.0), (x1, 0.0)],
-            BLACK.mix(0.7).stroke_width(2),
-        )))?
-        .label("break-even")
-        .legend(|(x, y)| {
-            PathElement::new(vec![(x, y), (x + 24, y)], BLACK.mix(0.7).stroke_width(2))
-        });
-    for (i, s) in &items {
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(x0, 0.0), (x1, 0.0)],
+        BREAK_EVEN.stroke_width(2),
+    )))?;
+    for ((i, s), payback) in items.iter().zip(paybacks) {
         let c = colour(*i);
-        // The payback month goes into the legend: markers of scenarios
-        // that pay back in the same month coincide, and their labels would.
-        let payback = s.summary.get(Measure::PaybackMonth).p50;
-        let label = match payback {
-            Some(month) => format!("{}: pays back in month {month:.0}", s.summary.name),
-            None => format!("{}: does not pay back within the horizon", s.summary.name),
-        };
-        fan(&mut chart, series(s, metric), c, &label, false)?;
+        fan(&mut chart, series(s, metric), c, false)?;
         // Month m ends the day before the same date m months later.
         let Some(end) = payback.and_then(|month| {
             report
@@ -215,8 +220,11 @@ pub fn payback<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
         let marker = EmptyElement::at((day, 0.0)) + Circle::new((0, 0), 7, c.filled());
         chart.draw_series(std::iter::once(marker))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    Ok(())
 }
+
+/// The break-even line: black at 70 % on white.
+const BREAK_EVEN: RGBColor = RGBColor(77, 77, 77);
 
 /// The kinds of cost, light to dark.
 const KINDS: [(Measure, &str, RGBColor); 4] = [

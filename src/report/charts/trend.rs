@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, FONT, Report, colour, label_style, rows_mesh, titled};
+use super::{Drawn, FONT, Mark, Report, colour, legend_rows, rows_mesh, titled};
 
 /// The categories, light to dark: rising is the one that must stand out.
 const SHADES: [(RGBColor, &str); 3] = [
@@ -18,6 +18,11 @@ pub fn verdicts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repo
         root,
         "Trend of the debt: share of replications falling, flat or rising",
     )?;
+    let shades: Vec<(String, RGBColor)> = SHADES
+        .iter()
+        .map(|&(shade, word)| (word.to_string(), shade))
+        .collect();
+    let area = legend_rows(&area, &shades, Mark::Block)?;
     let n = report.scenarios.len();
     let mut chart = ChartBuilder::on(&area)
         .margin(20)
@@ -39,17 +44,12 @@ pub fn verdicts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repo
         let y = (n - 1 - row) as f64;
         let shares = [s.summary.p_falling, s.summary.p_flat, s.summary.p_rising];
         let mut left = 0.0;
-        for (k, (&share, (shade, word))) in shares.iter().zip(SHADES).enumerate() {
+        for (k, (&share, (shade, _))) in shares.iter().zip(SHADES).enumerate() {
             let right = (left + share).min(1.0);
-            let bar = chart.draw_series(std::iter::once(Rectangle::new(
+            chart.draw_series(std::iter::once(Rectangle::new(
                 [(left, y - 0.3), (right, y + 0.3)],
                 shade.filled(),
             )))?;
-            if row == 0 {
-                bar.label(word).legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], shade.filled())
-                });
-            }
             if share >= 0.08 {
                 let ink = if k == 2 { WHITE } else { BLACK };
                 chart.draw_series(std::iter::once(Text::new(
@@ -66,11 +66,5 @@ pub fn verdicts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repo
             colour(row).filled(),
         )))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(label_style())
-        .draw()
+    Ok(())
 }
