@@ -22,6 +22,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Asserts that the run exited with `code` and said `message` on stderr.
+fn fails_with(o: &Output, code: i32, message: &str) {
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
+    assert!(stderr(o).contains(message), "{}", stderr(o));
+}
+
 #[test]
 fn same_seed_same_bytes_for_1_2_and_8_threads_and_repeated_runs() {
     let dir = tempfile::tempdir().unwrap();
@@ -175,12 +181,7 @@ fn an_existing_run_folder_is_not_overwritten() {
 
     // --force replaces an earlier run, never a folder that is not one.
     let o = force_into(&out, dir.path());
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("not an aspa run folder"),
-        "{}",
-        stderr(&o)
-    );
+    fails_with(&o, 2, "not an aspa run folder");
     assert!(out.join("keep.txt").exists());
 
     let run = dir.path().join("run");
@@ -220,12 +221,7 @@ fn an_existing_run_folder_is_not_overwritten() {
     std::fs::write(run.join("notes.txt"), "mine").unwrap();
     for (folder, kept) in [(&run, "notes.txt"), (&fake, "thesis.tex")] {
         let o = force_into(folder, dir.path());
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("not an aspa run folder"),
-            "{}",
-            stderr(&o)
-        );
+        fails_with(&o, 2, "not an aspa run folder");
         assert_eq!(std::fs::read_to_string(folder.join(kept)).unwrap(), "mine");
     }
 }
@@ -275,12 +271,7 @@ fn the_run_folder_never_replaces_inputs_or_files() {
         &["run", "desk", "--runs", "5", "--out", "notes.txt/run"],
         dir.path(),
     );
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("notes.txt exists and is not a folder"),
-        "{}",
-        stderr(&o)
-    );
+    fails_with(&o, 2, "notes.txt exists and is not a folder");
 }
 
 #[test]
@@ -313,13 +304,12 @@ fn scenarios_on_other_days_or_money_are_not_compared() {
         let text = format!("extends: baseline.yaml\nname: {file}\nbaseline: false\n{change}\n");
         std::fs::write(dir.path().join(file), text).unwrap();
         let o = aspa(&["run", "baseline.yaml", file, "--runs", "5"], dir.path());
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("{file}: scenario \"{file}\" cannot be compared"))
-                && stderr(&o).contains(expected),
-            "{}",
-            stderr(&o)
+        fails_with(
+            &o,
+            2,
+            &format!("{file}: scenario \"{file}\" cannot be compared"),
         );
+        fails_with(&o, 2, expected);
         std::fs::remove_file(dir.path().join(file)).unwrap();
     }
     assert!(!dir.path().join("output").exists());
@@ -339,12 +329,7 @@ fn results_that_cannot_reach_stdout_are_a_failure() {
         .stdout(full)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("cannot write the results to standard output"),
-        "{}",
-        stderr(&o)
-    );
+    fails_with(&o, 1, "cannot write the results to standard output");
 }
 
 #[test]
