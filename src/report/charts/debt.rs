@@ -4,9 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    Drawn, Mark, Report, colour, count_label, day_range, fan, legend, legend_rows, panel_cols,
-    panel_rows, panel_title_style, points, scenario_entries, series, span, time_mesh, titled,
-    wide_line,
+    Drawn, Mark, Report, colour, count_label, day_range, fan, legend_rows, panel_cols, panel_rows,
+    panel_title_style, points, scenario_entries, series, span, time_mesh, titled, wide_line,
 };
 use crate::report::format::percent;
 
@@ -110,6 +109,16 @@ pub fn composition<DB: DrawingBackend>(
         root,
         "Visible and dropped (hidden) debt per scenario, means over replications",
     )?;
+    // One legend for all panels, in the shades of black that each panel
+    // takes of its scenario's colour.
+    let shades = [
+        ("visible (dark shade)".to_string(), RGBColor(64, 64, 64)),
+        (
+            "dropped (hidden): light".to_string(),
+            RGBColor(191, 191, 191),
+        ),
+    ];
+    let area = legend_rows(&area, &shades, Mark::Block)?;
     let (x0, x1) = day_range(report);
     let (y0, y1) = span(
         report
@@ -151,25 +160,14 @@ pub fn composition<DB: DrawingBackend>(
                 .chain(bottom.iter().rev().copied())
                 .collect()
         };
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                stack(&visible_top, &zero),
-                c.mix(0.75),
-            )))?
-            .label("visible")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(0.75).filled())
-            });
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                stack(&total_top, &visible_top),
-                c.mix(0.25),
-            )))?
-            .label("dropped (hidden)")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(0.25).filled())
-            });
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            stack(&visible_top, &zero),
+            c.mix(0.75),
+        )))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            stack(&total_top, &visible_top),
+            c.mix(0.25),
+        )))?;
     }
     Ok(())
 }

@@ -500,20 +500,6 @@ fn row_label(names: &[String], y: f64) -> String {
     names[names.len() - 1 - i as usize].clone()
 }
 
-/// The legend box, drawn where it hides the least.
-fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Plot<'a, DB>,
-    position: SeriesLabelPosition,
-) -> Drawn<DB> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(label_style())
-        .draw()
-}
-
 /// A median line with a P25–P75 band and, if `outer`, a P5–P95 band.
 fn fan<'a, DB: DrawingBackend + 'a>(
     chart: &mut Plot<'a, DB>,
