@@ -114,7 +114,7 @@ pub fn composition<DB: DrawingBackend>(
     let shades = [
         ("visible (dark shade)".to_string(), RGBColor(64, 64, 64)),
         (
-            "dropped (hidden): light".to_string(),
+            "dropped, hidden (light shade)".to_string(),
             RGBColor(191, 191, 191),
         ),
     ];
